@@ -1,0 +1,133 @@
+// A modeled member disk: sparse contents, a volatile write cache with exact
+// FLUSH/FUA semantics, latency profiles, queue depth, and per-class counters.
+//
+// The crash model (see docs/crash-model.md) needs three layers per disk:
+//   media        what survives power loss for sure;
+//   cache        writes that completed into the volatile cache, in completion
+//                order, not yet destaged (each may or may not survive);
+//   in flight    writes submitted but not completed (may survive torn, at
+//                logical-block granularity).
+// capture() returns these layers without copying the media (copy-on-write), and
+// a Disk can be built from a post-crash image (faults/crash_image.h).
+//
+// Invariants:
+//  (1) a read returns, per sector, the content of the latest completed write
+//      (cache over media), or 0 if never written;
+//  (2) a flush completes only after every write that completed before the flush
+//      was submitted is on media;
+//  (3) a FUA write completes only once its own sectors are on media;
+//  (4) memory grows with sectors touched, never with capacity.
+#pragma once
+
+#include <array>
+#include <coroutine>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "model/disk/io.h"
+#include "model/disk/sector.h"
+#include "sim/simulator.h"
+
+namespace mdsim::disk {
+
+enum class Profile : uint8_t { ramdisk, nvme, sata_ssd, hdd };
+enum class CacheMode : uint8_t { volatile_cache, write_through };
+
+struct DiskConfig {
+  SectorCount capacity = SectorCount(1ull << 21);  // 1 GiB
+  uint32_t logical_block_bytes = 512;              // 512 or 4096: atomic unit
+  Profile profile = Profile::nvme;
+  CacheMode cache = CacheMode::volatile_cache;
+  bool fua_supported = true;
+  uint32_t queue_depth = 64;      // requests accepted at once; more wait in FIFO
+  // Cached writes are destaged to media in completion order, each this long after
+  // it completed into the cache. 0 = only flushes destage.
+  int64_t destage_delay_ns = 50'000'000;
+  uint64_t seed = 0;              // latency jitter stream
+};
+
+struct IoCounters {
+  uint64_t requests = 0;
+  uint64_t bytes = 0;
+};
+
+struct DiskCounters {
+  std::array<IoCounters, kIoClassCount> writes{};  // by class
+  std::array<IoCounters, kIoClassCount> reads{};   // by class
+  uint64_t flushes = 0;         // flush requests plus PREFLUSH bits handled
+  uint64_t fua_writes = 0;
+  uint64_t discards = 0;
+  uint64_t errors = 0;
+};
+
+class DiskImage;  // media snapshot, see model/disk/sector_store.h
+
+class Disk {
+ public:
+  using Done = std::function<void(IoResult)>;
+
+  Disk(sim::Simulator& sim, std::string name, DiskConfig config);
+  // A disk whose media starts as `image` (post-crash assembly).
+  Disk(sim::Simulator& sim, std::string name, DiskConfig config, const DiskImage& image);
+  ~Disk();
+  Disk(const Disk&) = delete;
+  Disk& operator=(const Disk&) = delete;
+
+  // REQUIRES: range inside capacity and aligned to logical_block_bytes; write
+  // payload matches count. `done` runs from a simulator event, never inline.
+  void submit(IoRequest req, Done done);
+
+  // Awaitable form: `IoResult r = co_await disk.io(req);`
+  auto io(IoRequest req) {
+    struct Awaiter {
+      Disk& d;
+      IoRequest req;
+      IoResult result;
+      bool await_ready() const noexcept { return false; }
+      void await_suspend(std::coroutine_handle<> h) {
+        d.submit(std::move(req), [this, h](IoResult r) {
+          result = std::move(r);
+          h.resume();
+        });
+      }
+      IoResult await_resume() { return std::move(result); }
+    };
+    return Awaiter{*this, std::move(req), {}};
+  }
+
+  const std::string& name() const { return name_; }
+  const DiskConfig& config() const { return config_; }
+  SectorCount capacity() const { return config_.capacity; }
+  const DiskCounters& counters() const { return counters_; }
+  uint32_t inflight() const;
+
+  // Inspection without IO or simulated time (checks, online invariants):
+  uint64_t media_word(Sector s) const;      // what is on media now
+  uint64_t current_word(Sector s) const;    // what a read would return now
+  void media_bytes(Sector s, SectorCount n, std::vector<uint8_t>& out) const;
+
+  // Fault hooks (set by faults/, see faults/fault_plan.h).
+  void set_failed(bool failed);
+  void set_missing(bool missing);
+  void set_slow_factor(uint32_t factor);    // latency multiplier, 1 = normal
+  void add_latency_spike(sim::Instant from, sim::Instant to, sim::Duration extra);
+  void add_bad_range(SectorRange r, bool sticky);   // dm-dust: reads fail, a write repairs unless sticky
+  void add_write_error_range(SectorRange r);        // writes to the range fail
+
+  // Crash support: the three layers of the crash model at this instant.
+  struct PendingWrite;
+  struct CrashLayers;
+  CrashLayers capture() const;
+
+ private:
+  struct Impl;
+  sim::Simulator& sim_;
+  std::string name_;
+  DiskConfig config_;
+  DiskCounters counters_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mdsim::disk
