@@ -84,7 +84,7 @@ void Disk::Impl::validate(const IoRequest& req) const {
   SIM_ASSERT_MSG(stamps != bytes, "write payload must be stamps or bytes, matching count");
 }
 
-std::shared_ptr<Disk::PendingWrite> Disk::Impl::make_pending(const Request& r) const {
+std::shared_ptr<Disk::PendingWrite> Disk::Impl::make_pending(Request& r) const {
   auto w = std::make_shared<PendingWrite>();
   w->id = r.id;
   w->sector = r.req.sector;
@@ -97,7 +97,7 @@ std::shared_ptr<Disk::PendingWrite> Disk::Impl::make_pending(const Request& r) c
   if (w->discard) {
     w->words.assign(n, 0);
   } else if (!r.req.payload.stamps.empty()) {
-    w->words = r.req.payload.stamps;
+    w->words = std::move(r.req.payload.stamps);
   } else {
     w->words.resize(n);
     w->bytes.resize(n);

@@ -79,7 +79,7 @@ struct Disk::Impl {
   void on_destage_timer();
   void supersede_cached(SectorRange range);
   void account(const Request& r, const IoResult& res);
-  std::shared_ptr<PendingWrite> make_pending(const Request& r) const;
+  std::shared_ptr<PendingWrite> make_pending(Request& r) const;  // takes the payload
 
   Disk& disk;
   sim::Simulator& sim;
