@@ -26,7 +26,7 @@ DiskConfig gen_config() {
                               CacheMode::write_through);
   c.fua_supported = *rc::gen::arbitrary<bool>();
   c.queue_depth = static_cast<uint32_t>(*rc::gen::inRange(1, 64));
-  c.destage_delay_ns = *rc::gen::element<int64_t>(0, 0, 200'000, 5'000'000);
+  c.destage_delay_ns = *rc::gen::element<int64_t>(0, 0, 200'000, 50'000'000);
   c.seed = *rc::gen::inRange<uint64_t>(0, 1000);
   return c;
 }
@@ -40,7 +40,7 @@ std::vector<ScriptStep> gen_steps(bool with_reads_discards) {
     s.op = static_cast<ScriptOp>(*rc::gen::inRange(0, kinds));
     s.block = static_cast<uint32_t>(*rc::gen::inRange(0, 64));
     s.blocks = static_cast<uint32_t>(*rc::gen::inRange(1, 9));
-    s.gap_ns = static_cast<uint32_t>(*rc::gen::element(0, 0, 1'000, 30'000, 2'000'000));
+    s.gap_ns = static_cast<uint32_t>(*rc::gen::element(0, 0, 0, 1'000, 30'000, 300'000));
     steps.push_back(s);
   }
   return steps;
