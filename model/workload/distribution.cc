@@ -98,7 +98,8 @@ void BlockPicker::build_zipf_table() {
     width = std::min(std::max<uint64_t>(width, 1), blocks_ - start);
     const uint64_t mid_rank = start + width / 2 + 1;  // 1-based rank for the weight
     const u128 y = (theta_q32 * fixed_log2_q32(mid_rank)) >> 32;
-    const uint64_t weight = y >= (u128{62} << 32) ? 0 : fixed_exp2_neg_q62(static_cast<uint64_t>(y));
+    const uint64_t weight =
+        y >= (u128{62} << 32) ? 0 : fixed_exp2_neg_q62(static_cast<uint64_t>(y));
     mass += u128{weight} * width;
     band_start_.push_back(start);
     cdf_raw.push_back(mass);

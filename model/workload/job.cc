@@ -202,80 +202,103 @@ constexpr const char* kNoEffectKeys[] = {
     "overwrite", "refill_buffers", "buffer_compress_percentage", "clocksource", "exitall",
     "kb_base_is_1024", "unit_base", "log_avg_msec"};
 
-const std::vector<KeyHandler>& handlers() {
-  using SU = SizeUnits;
-  using D = sim::Duration;
-  static const std::vector<KeyHandler> kHandlers = {
-      {"name", [](JobSpec& j, std::string_view v, SU) { j.name = std::string(trim(v)); return ok(); }},
-      {"rw", [](JobSpec& j, std::string_view v, SU) { return set_rw(j, v); }},
-      {"readwrite", [](JobSpec& j, std::string_view v, SU) { return set_rw(j, v); }},
-      {"rwmixread", [](JobSpec& j, std::string_view v, SU) { return set_u32(j.rwmixread, v); }},
-      {"rwmixwrite", [](JobSpec& j, std::string_view v, SU) {
+using V = std::string_view;
+using SU = SizeUnits;
+using D = sim::Duration;
+
+KeyResult set_u64(uint64_t& field, V v) {
+  const auto p = parse_uint(v);
+  if (!p.ok()) return bad(p.error);
+  field = *p.value;
+  return ok();
+}
+
+// What each IO looks like: direction, size, place.
+std::vector<KeyHandler> shape_keys() {
+  return {
+      {"name", [](JobSpec& j, V v, SU) { j.name = std::string(trim(v)); return ok(); }},
+      {"rw", [](JobSpec& j, V v, SU) { return set_rw(j, v); }},
+      {"readwrite", [](JobSpec& j, V v, SU) { return set_rw(j, v); }},
+      {"rwmixread", [](JobSpec& j, V v, SU) { return set_u32(j.rwmixread, v); }},
+      {"rwmixwrite", [](JobSpec& j, V v, SU) {
          uint32_t w = 0;
          if (auto r = set_u32(w, v); r.status != KeyStatus::applied) return r;
          if (w > 100) return bad("rwmixwrite must be 0-100");
          j.rwmixread = 100 - w;
          return ok();
        }},
-      {"bs", [](JobSpec& j, std::string_view v, SU u) { return set_bs(j, v, u); }},
-      {"blocksize", [](JobSpec& j, std::string_view v, SU u) { return set_bs(j, v, u); }},
-      {"bsrange", [](JobSpec& j, std::string_view v, SU u) { return set_bsrange(j, v, u); }},
-      {"blocksize_range", [](JobSpec& j, std::string_view v, SU u) { return set_bsrange(j, v, u); }},
-      {"iodepth", [](JobSpec& j, std::string_view v, SU) { return set_u32(j.iodepth, v); }},
-      {"iodepth_batch_submit", [](JobSpec& j, std::string_view v, SU) { return set_u32(j.iodepth_batch_submit, v); }},
-      {"iodepth_batch", [](JobSpec& j, std::string_view v, SU) { return set_u32(j.iodepth_batch_submit, v); }},
-      {"iodepth_batch_complete_min", [](JobSpec& j, std::string_view v, SU) { return set_u32(j.iodepth_batch_complete_min, v); }},
-      {"iodepth_batch_complete", [](JobSpec& j, std::string_view v, SU) { return set_u32(j.iodepth_batch_complete_min, v); }},
-      {"numjobs", [](JobSpec& j, std::string_view v, SU) { return set_u32(j.numjobs, v); }},
-      {"startdelay", [](JobSpec& j, std::string_view v, SU) { return set_time(j.startdelay, v, D::s(1)); }},
-      {"offset", [](JobSpec& j, std::string_view v, SU u) { return set_size_spec(j.offset, v, u); }},
-      {"offset_increment", [](JobSpec& j, std::string_view v, SU u) { return set_size(j.offset_increment_bytes, v, u); }},
-      {"size", [](JobSpec& j, std::string_view v, SU u) {
+      {"bs", [](JobSpec& j, V v, SU u) { return set_bs(j, v, u); }},
+      {"blocksize", [](JobSpec& j, V v, SU u) { return set_bs(j, v, u); }},
+      {"bsrange", [](JobSpec& j, V v, SU u) { return set_bsrange(j, v, u); }},
+      {"blocksize_range", [](JobSpec& j, V v, SU u) { return set_bsrange(j, v, u); }},
+      {"offset", [](JobSpec& j, V v, SU u) { return set_size_spec(j.offset, v, u); }},
+      {"offset_increment", [](JobSpec& j, V v, SU u) {
+         return set_size(j.offset_increment_bytes, v, u);
+       }},
+      {"size", [](JobSpec& j, V v, SU u) {
          SizeSpec s;
          auto r = set_size_spec(s, v, u);
          if (r.status == KeyStatus::applied) j.size = s;
          return r;
        }},
-      {"io_size", [](JobSpec& j, std::string_view v, SU u) {
-         uint64_t b = 0;
-         auto r = set_size(b, v, u);
-         if (r.status == KeyStatus::applied) j.io_size_bytes = b;
-         return r;
-       }},
-      {"number_ios", [](JobSpec& j, std::string_view v, SU) {
-         const auto p = parse_uint(v);
-         if (!p.ok()) return bad(p.error);
-         j.number_ios = *p.value;
-         return ok();
-       }},
-      {"runtime", [](JobSpec& j, std::string_view v, SU) { return set_time(j.runtime, v, D::s(1)); }},
-      {"time_based", [](JobSpec& j, std::string_view v, SU) { return set_bool(j.time_based, v); }},
-      {"random_distribution", [](JobSpec& j, std::string_view v, SU) { return set_distribution(j, v); }},
-      {"thinktime", [](JobSpec& j, std::string_view v, SU) { return set_time(j.thinktime, v, D::us(1)); }},
-      {"thinktime_blocks", [](JobSpec& j, std::string_view v, SU) { return set_u32(j.thinktime_blocks, v); }},
-      {"thinktime_spin", [](JobSpec& j, std::string_view v, SU) { return set_time(j.thinktime_spin, v, D::us(1)); }},
-      {"fsync", [](JobSpec& j, std::string_view v, SU) {
-         const auto p = parse_uint(v);
-         if (!p.ok()) return bad(p.error);
-         j.fsync_blocks = *p.value;
-         return ok();
-       }},
-      {"fdatasync", [](JobSpec& j, std::string_view v, SU) {
-         const auto p = parse_uint(v);
-         if (!p.ok()) return bad(p.error);
-         j.fdatasync_blocks = *p.value;
-         return ok();
-       }},
-      {"end_fsync", [](JobSpec& j, std::string_view v, SU) { return set_bool(j.end_fsync, v); }},
-      {"sync", [](JobSpec& j, std::string_view v, SU) { return set_sync(j, v); }},
-      {"ioengine", [](JobSpec& j, std::string_view v, SU) { return set_engine(j, v); }},
-      {"direct", [](JobSpec&, std::string_view v, SU) { return set_direct(v); }},
-      {"buffered", [](JobSpec&, std::string_view v, SU) {
+      {"random_distribution", [](JobSpec& j, V v, SU) { return set_distribution(j, v); }},
+      {"sync", [](JobSpec& j, V v, SU) { return set_sync(j, v); }},
+      {"direct", [](JobSpec&, V v, SU) { return set_direct(v); }},
+      {"buffered", [](JobSpec&, V v, SU) {
          bool b = false;
          if (auto r = set_bool(b, v); r.status != KeyStatus::applied) return r;
          return b ? KeyResult{KeyStatus::unsupported, "buffered=1 is not modelled"} : ok();
        }},
   };
+}
+
+// How IOs are queued and submitted.
+std::vector<KeyHandler> queue_keys() {
+  return {
+      {"iodepth", [](JobSpec& j, V v, SU) { return set_u32(j.iodepth, v); }},
+      {"iodepth_batch_submit",
+       [](JobSpec& j, V v, SU) { return set_u32(j.iodepth_batch_submit, v); }},
+      {"iodepth_batch", [](JobSpec& j, V v, SU) { return set_u32(j.iodepth_batch_submit, v); }},
+      {"iodepth_batch_complete_min",
+       [](JobSpec& j, V v, SU) { return set_u32(j.iodepth_batch_complete_min, v); }},
+      {"iodepth_batch_complete",
+       [](JobSpec& j, V v, SU) { return set_u32(j.iodepth_batch_complete_min, v); }},
+      {"numjobs", [](JobSpec& j, V v, SU) { return set_u32(j.numjobs, v); }},
+      {"ioengine", [](JobSpec& j, V v, SU) { return set_engine(j, v); }},
+  };
+}
+
+// When IOs happen and when the job ends.
+std::vector<KeyHandler> timing_keys() {
+  return {
+      {"startdelay", [](JobSpec& j, V v, SU) { return set_time(j.startdelay, v, D::s(1)); }},
+      {"io_size", [](JobSpec& j, V v, SU u) {
+         uint64_t b = 0;
+         auto r = set_size(b, v, u);
+         if (r.status == KeyStatus::applied) j.io_size_bytes = b;
+         return r;
+       }},
+      {"number_ios", [](JobSpec& j, V v, SU) { return set_u64(j.number_ios, v); }},
+      {"runtime", [](JobSpec& j, V v, SU) { return set_time(j.runtime, v, D::s(1)); }},
+      {"time_based", [](JobSpec& j, V v, SU) { return set_bool(j.time_based, v); }},
+      {"thinktime", [](JobSpec& j, V v, SU) { return set_time(j.thinktime, v, D::us(1)); }},
+      {"thinktime_blocks", [](JobSpec& j, V v, SU) { return set_u32(j.thinktime_blocks, v); }},
+      {"thinktime_spin",
+       [](JobSpec& j, V v, SU) { return set_time(j.thinktime_spin, v, D::us(1)); }},
+      {"fsync", [](JobSpec& j, V v, SU) { return set_u64(j.fsync_blocks, v); }},
+      {"fdatasync", [](JobSpec& j, V v, SU) { return set_u64(j.fdatasync_blocks, v); }},
+      {"end_fsync", [](JobSpec& j, V v, SU) { return set_bool(j.end_fsync, v); }},
+  };
+}
+
+// The table is immutable after its first use (no mutable static state).
+const std::vector<KeyHandler>& handlers() {
+  static const std::vector<KeyHandler> kHandlers = [] {
+    std::vector<KeyHandler> all = shape_keys();
+    for (auto&& part : {queue_keys(), timing_keys()})
+      all.insert(all.end(), part.begin(), part.end());
+    return all;
+  }();
   return kHandlers;
 }
 

@@ -17,7 +17,8 @@ TEST(FixedMath, Log2MatchesLibmClosely) {
   EXPECT_EQ(fixed_log2_q32(1), 0u);
   EXPECT_EQ(fixed_log2_q32(2), uint64_t{1} << 32);
   EXPECT_EQ(fixed_log2_q32(1024), uint64_t{10} << 32);
-  for (uint64_t x : std::vector<uint64_t>{3, 5, 1000, 123456789, (1ull << 63) + 12345, UINT64_MAX}) {
+  const std::vector<uint64_t> xs = {3, 5, 1000, 123456789, (1ull << 63) + 12345, UINT64_MAX};
+  for (uint64_t x : xs) {
     const double got = static_cast<double>(fixed_log2_q32(x)) / 4294967296.0;
     EXPECT_NEAR(got, std::log2(static_cast<double>(x)), 1e-8) << x;
   }

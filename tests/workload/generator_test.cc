@@ -53,10 +53,13 @@ TEST(Generator, KeepsExactlyIodepthInFlight) {
   EXPECT_EQ(r.target.ios_submitted(), 1000u);
   EXPECT_EQ(r.target.outstanding_max(), 8u);
   EXPECT_EQ(r.gen.clone_in_flight_max(0), 8u);
-  // All IOs complete together, so each refill instant ends with 8 in flight.
+  // All IOs complete together, so each refill instant ends with 8 in flight
+  // (batch 1: one call per IO, so after_submit lines up with issued()).
   std::map<int64_t, uint64_t> last_per_instant;
   size_t k = 0;
-  for (const IssuedIo& io : r.gen.issued()) last_per_instant[io.submit_ns] = r.target.after_submit[k++];
+  for (const IssuedIo& io : r.gen.issued()) {
+    last_per_instant[io.submit_ns] = r.target.after_submit[k++];
+  }
   for (const auto& [t, n] : last_per_instant) EXPECT_EQ(n, 8u) << "at " << t;
   EXPECT_EQ(r.gen.clone_in_flight(0), 0u);
 }
