@@ -22,22 +22,23 @@ ScenarioError::ScenarioError(std::string file, std::string json_pointer, std::st
       got_(std::move(got)),
       suggestion_(std::move(suggestion)) {}
 
-// Levenshtein distance with a two-row table (keys are short).
+// Edit distance counting a swap of two neighbours as one edit (optimal string
+// alignment), so "wirte" is one edit from "write". Keys are short: full table.
 static size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t subst = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, subst});
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
-    std::swap(prev, cur);
   }
-  return prev[b.size()];
+  return d[a.size()][b.size()];
 }
 
 std::string closest_spelling(const std::string& word, const std::vector<std::string>& candidates) {
+  if (word.size() > 64) return {};  // not a misspelling; keeps the table small
   std::string best;
   size_t best_d = SIZE_MAX;
   for (const auto& c : candidates) {  // first of equal distances wins: stable
