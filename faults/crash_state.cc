@@ -71,8 +71,8 @@ CrashChoiceEnumerator::CrashChoiceEnumerator(const CrashState& state, Mode mode,
   }
 }
 
-CrashChoiceEnumerator CrashChoiceEnumerator::all_subsets(const CrashState& state,
-                                                         uint32_t kept_max, uint64_t choices_max) {
+CrashChoiceEnumerator CrashChoiceEnumerator::all_subsets(const CrashState& state, uint32_t kept_max,
+                                                         uint64_t choices_max) {
   CrashChoiceEnumerator e(state, Mode::subsets, choices_max);
   e.k_max_ = kept_max;
   return e;
@@ -115,9 +115,15 @@ bool CrashChoiceEnumerator::next(CrashStateChoice& out) {
   bool ok = true;
   switch (mode_) {
     case Mode::subsets:
-    case Mode::subsets_dropping: ok = next_subset(out); break;
-    case Mode::prefixes: ok = next_prefix(out); break;
-    case Mode::random: next_random(out); break;
+    case Mode::subsets_dropping:
+      ok = next_subset(out);
+      break;
+    case Mode::prefixes:
+      ok = next_prefix(out);
+      break;
+    case Mode::random:
+      next_random(out);
+      break;
   }
   if (ok) ++produced_;
   return ok;

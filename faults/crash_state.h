@@ -42,8 +42,8 @@ using disk::DiskImage;
 
 // Blocks (logical-block indices within the write) that persist of one in-flight write.
 struct TornWrite {
-  uint32_t write_index = 0;     // into CrashLayers::in_flight
-  std::vector<uint32_t> blocks; // ascending, non-empty
+  uint32_t write_index = 0;      // into CrashLayers::in_flight
+  std::vector<uint32_t> blocks;  // ascending, non-empty
 };
 
 // What persists of one disk's volatile layers.

@@ -63,8 +63,8 @@ TEST(CrashState, ApplyKeepsChosenCachedAndTornBlocks) {
   DiskImage img = apply_crash(f.state.disks[0], c);
   EXPECT_EQ(img.word(Sector(0)), 0u);
   EXPECT_EQ(img.word(Sector(8)), 200u);
-  EXPECT_EQ(img.word(Sector(16)), 0u);     // block 0 of the torn write absent
-  EXPECT_EQ(img.word(Sector(24)), 308u);   // block 1 present
+  EXPECT_EQ(img.word(Sector(16)), 0u);    // block 0 of the torn write absent
+  EXPECT_EQ(img.word(Sector(24)), 308u);  // block 1 present
   EXPECT_EQ(img.word(Sector(31)), 315u);
   // The pre-crash media is untouched.
   EXPECT_EQ(f.state.disks[0].media.word(Sector(8)), 0u);
