@@ -65,6 +65,7 @@ std::vector<DiskImage> apply_crash(const CrashState& state, const CrashStateChoi
 
 inline constexpr uint64_t kCrashChoicesMax = 1'000'000;
 
+// REQUIRES: the CrashState outlives the enumerator.
 class CrashChoiceEnumerator {
  public:
   static CrashChoiceEnumerator all_subsets(const CrashState& state, uint32_t kept_max,
@@ -74,6 +75,12 @@ class CrashChoiceEnumerator {
   static CrashChoiceEnumerator completion_prefixes(const CrashState& state,
                                                    uint64_t choices_max = kCrashChoicesMax);
   static CrashChoiceEnumerator random(const CrashState& state, uint64_t seed, uint64_t samples);
+
+  // The enumerator keeps a pointer to the state: a temporary would dangle.
+  static CrashChoiceEnumerator all_subsets(CrashState&&, uint32_t, uint64_t = 0) = delete;
+  static CrashChoiceEnumerator all_subsets_dropping(CrashState&&, uint32_t, uint64_t = 0) = delete;
+  static CrashChoiceEnumerator completion_prefixes(CrashState&&, uint64_t = 0) = delete;
+  static CrashChoiceEnumerator random(CrashState&&, uint64_t, uint64_t) = delete;
 
   // Writes the next choice into out; false when the enumeration is over.
   bool next(CrashStateChoice& out);
