@@ -57,6 +57,19 @@ std::vector<DiskImage> apply_crash(const CrashState& state, const CrashStateChoi
   return out;
 }
 
+std::vector<std::unique_ptr<Disk>> make_post_crash_disks(
+    sim::Simulator& sim, const std::vector<std::string>& names,
+    const std::vector<disk::DiskConfig>& configs, const std::vector<DiskImage>& images) {
+  SIM_ASSERT(names.size() == images.size());
+  SIM_ASSERT(configs.size() == images.size());
+  std::vector<std::unique_ptr<Disk>> disks;
+  disks.reserve(images.size());
+  for (size_t i = 0; i < images.size(); ++i) {
+    disks.push_back(std::make_unique<Disk>(sim, names[i], configs[i], images[i]));
+  }
+  return disks;
+}
+
 CrashChoiceEnumerator::CrashChoiceEnumerator(const CrashState& state, Mode mode,
                                              uint64_t choices_max)
     : state_(&state), mode_(mode), choices_max_(choices_max) {

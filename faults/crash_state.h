@@ -30,6 +30,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "model/disk/disk.h"
@@ -62,6 +64,12 @@ CrashState capture(const std::vector<const Disk*>& disks);
 
 using CrashStateChoice = std::vector<CrashChoice>;  // one per disk of the state
 std::vector<DiskImage> apply_crash(const CrashState& state, const CrashStateChoice& choice);
+
+// Fresh member disks after the crash: empty caches, nothing in flight, media =
+// images[i]. REQUIRES: equal sizes; configs[i].capacity == images[i].capacity().
+std::vector<std::unique_ptr<Disk>> make_post_crash_disks(
+    sim::Simulator& sim, const std::vector<std::string>& names,
+    const std::vector<disk::DiskConfig>& configs, const std::vector<DiskImage>& images);
 
 inline constexpr uint64_t kCrashChoicesMax = 1'000'000;
 

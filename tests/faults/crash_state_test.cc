@@ -164,5 +164,19 @@ TEST(CrashState, ApplyCostIsProportionalToDelta) {
   }
 }
 
+TEST(CrashState, PostCrashDisksStartFromTheImages) {
+  Fixture f;
+  CrashChoice c;
+  c.cached_kept = {0};
+  const std::vector<DiskImage> imgs = apply_crash(f.state, {c});
+  sim::Simulator after(2);
+  auto disks = make_post_crash_disks(after, {"d0"}, {f.d.config()}, imgs);
+  ASSERT_EQ(disks.size(), 1u);
+  EXPECT_EQ(disks[0]->media_word(Sector(0)), 100u);
+  EXPECT_EQ(disks[0]->media_word(Sector(8)), 0u);
+  EXPECT_EQ(disks[0]->cached_writes(), 0u);
+  EXPECT_EQ(disks[0]->inflight(), 0u);
+}
+
 }  // namespace
 }  // namespace mdsim::faults
