@@ -70,7 +70,7 @@ void Disk::Impl::complete(const RequestPtr& r) {
 void Disk::Impl::complete_read(const Request& r, IoResult& res) const {
   const uint64_t n = r.req.count.value();
   res.words.resize(n);
-  for (uint64_t i = 0; i < n; ++i) res.words[i] = current.word(r.req.sector + SectorCount(i));
+  current.words(r.req.sector, n, res.words.data());
   if (!r.req.want_bytes) return;
   res.bytes.resize(r.req.count.bytes());
   for (uint64_t i = 0; i < n; ++i) {

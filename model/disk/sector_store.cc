@@ -87,6 +87,18 @@ uint64_t DiskImage::word(Sector s) const {
   return leaf ? leaf->words[s.value() & (kPageSectors - 1)] : 0;
 }
 
+void DiskImage::words(Sector start, uint64_t n, uint64_t* out) const {
+  SIM_ASSERT(start.value() + n <= capacity_.value());
+  uint64_t i = 0;
+  while (i < n) {
+    const uint64_t s = start.value() + i;
+    const uint64_t offset = s & (kPageSectors - 1);
+    const uint64_t in_page = std::min<uint64_t>(n - i, kPageSectors - offset);
+    const Leaf* leaf = find_leaf(s >> kPageShift);
+    for (uint64_t k = 0; k < in_page; ++k, ++i) out[i] = leaf ? leaf->words[offset + k] : 0;
+  }
+}
+
 SectorBytesPtr DiskImage::bytes(Sector s) const {
   SIM_ASSERT(s.value() < capacity_.value());
   const Leaf* leaf = find_leaf(s.value() >> kPageShift);

@@ -54,6 +54,9 @@ class DiskImage {
   uint64_t word(Sector s) const;
   // The stored bytes of s, or null if s holds a stamp (or nothing).
   SectorBytesPtr bytes(Sector s) const;
+  // Words of n consecutive sectors into out[0..n), one tree walk per page.
+  // REQUIRES: start + n <= capacity.
+  void words(Sector start, uint64_t n, uint64_t* out) const;
   // 512 bytes of s: stored bytes, else the rendered stamp. REQUIRES: s < capacity.
   void render(Sector s, uint8_t* out) const;
 
