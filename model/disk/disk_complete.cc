@@ -119,6 +119,12 @@ void Disk::Impl::destage_front() {
   SIM_ASSERT(cached_bytes >= w->count.bytes());
   cached_bytes -= w->count.bytes();
   cache.pop_front();
+  // With nothing cached the two images hold the same contents (invariant 2):
+  // share one tree, so memory is one tree plus what the cache changes.
+  if (cache.empty()) {
+    SIM_ASSERT(cached_bytes == 0);
+    media = current;
+  }
 }
 
 void Disk::Impl::destage_through(uint64_t seq, uint64_t request_id) {
