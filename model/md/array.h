@@ -166,6 +166,10 @@ struct ArrayCounters {
   std::vector<int64_t> write_latency_ns;  // per acknowledged user write, in order
 };
 
+// A small text table of the per-class member IO counts (requests and bytes,
+// summed over members) plus the user counts; what `mdsim run` prints.
+std::string format_counters(const ArrayCounters& c);
+
 // Observation of every member data write at submission (online checks).
 struct DataWriteEvent {
   int member = 0;
