@@ -56,6 +56,8 @@ struct WorkloadGenerator::Clone {
   uint64_t thought_at_ios = 0;
   uint64_t calls = 0;
   sim::Instant deadline = sim::Instant::max();
+  sim::Instant last_queue_at;       // for the same-instant limit below
+  uint64_t ios_at_last_instant = 0;
   uint32_t actor = 0;
   bool finished = false;
   RunMetrics m;
@@ -284,6 +286,14 @@ UserIo WorkloadGenerator::next_io(Clone& c) {
 
 void WorkloadGenerator::queue(Clone& c, const UserIo& io) {
   SIM_ASSERT(c.in_flight + c.pending.size() < c.depth);
+  // A target completing IOs in zero time would let a time_based job spin forever
+  // at one instant: bound it.
+  if (sim_.now() != c.last_queue_at) {
+    c.last_queue_at = sim_.now();
+    c.ios_at_last_instant = 0;
+  }
+  SIM_ASSERT_MSG(++c.ios_at_last_instant <= kIosPerInstantMax,
+                 "a job issued too many IOs at one simulated instant (zero-latency target?)");
   if (io.op != UserIo::Op::flush) {
     SIM_ASSERT(io.sector.value() >= c.region_start);
     SIM_ASSERT(io.sector.value() + io.count.value() <= c.region_start + c.region_sectors);

@@ -60,6 +60,9 @@
 
 namespace mdsim::workload {
 
+// Most IOs one clone may queue without simulated time advancing.
+inline constexpr uint64_t kIosPerInstantMax = uint64_t{1} << 24;
+
 struct GeneratorOptions {
   std::string stream_prefix = "workload";
   bool record_ios = false;           // keep every submitted IO in issued()
