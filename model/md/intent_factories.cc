@@ -1,0 +1,11 @@
+#include "model/md/intent_factories.h"
+
+#include "model/md/llbitmap.h"
+
+namespace mdsim::md {
+
+std::unique_ptr<IntentBackend> make_llbitmap(IntentHost& host, const IntentOptions& opts) {
+  return std::make_unique<Llbitmap>(host, opts);
+}
+
+}  // namespace mdsim::md
