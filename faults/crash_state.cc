@@ -7,7 +7,7 @@
 
 namespace mdsim::faults {
 
-DiskImage apply(const Disk::CrashLayers& layers, const CrashChoice& choice) {
+DiskImage apply_crash(const Disk::CrashLayers& layers, const CrashChoice& choice) {
   DiskImage img = layers.media;  // O(1): shares the tree until written
   uint64_t last = 0;
   for (size_t i = 0; i < choice.cached_kept.size(); ++i) {
@@ -47,12 +47,27 @@ CrashState capture(const std::vector<const Disk*>& disks) {
   return s;
 }
 
-std::vector<DiskImage> apply(const CrashState& state, const CrashStateChoice& choice) {
+std::vector<DiskImage> apply_crash(const CrashState& state, const CrashStateChoice& choice) {
   SIM_ASSERT(choice.size() == state.disks.size());
   std::vector<DiskImage> out;
   out.reserve(state.disks.size());
-  for (size_t d = 0; d < state.disks.size(); ++d) out.push_back(apply(state.disks[d], choice[d]));
+  for (size_t d = 0; d < state.disks.size(); ++d) {
+    out.push_back(apply_crash(state.disks[d], choice[d]));
+  }
   return out;
+}
+
+std::vector<std::unique_ptr<Disk>> make_post_crash_disks(
+    sim::Simulator& sim, const std::vector<std::string>& names,
+    const std::vector<disk::DiskConfig>& configs, const std::vector<DiskImage>& images) {
+  SIM_ASSERT(names.size() == images.size());
+  SIM_ASSERT(configs.size() == images.size());
+  std::vector<std::unique_ptr<Disk>> disks;
+  disks.reserve(images.size());
+  for (size_t i = 0; i < images.size(); ++i) {
+    disks.push_back(std::make_unique<Disk>(sim, names[i], configs[i], images[i]));
+  }
+  return disks;
 }
 
 CrashChoiceEnumerator::CrashChoiceEnumerator(const CrashState& state, Mode mode,
@@ -69,8 +84,8 @@ CrashChoiceEnumerator::CrashChoiceEnumerator(const CrashState& state, Mode mode,
   }
 }
 
-CrashChoiceEnumerator CrashChoiceEnumerator::all_subsets(const CrashState& state,
-                                                         uint32_t kept_max, uint64_t choices_max) {
+CrashChoiceEnumerator CrashChoiceEnumerator::all_subsets(const CrashState& state, uint32_t kept_max,
+                                                         uint64_t choices_max) {
   CrashChoiceEnumerator e(state, Mode::subsets, choices_max);
   e.k_max_ = kept_max;
   return e;
@@ -113,9 +128,15 @@ bool CrashChoiceEnumerator::next(CrashStateChoice& out) {
   bool ok = true;
   switch (mode_) {
     case Mode::subsets:
-    case Mode::subsets_dropping: ok = next_subset(out); break;
-    case Mode::prefixes: ok = next_prefix(out); break;
-    case Mode::random: next_random(out); break;
+    case Mode::subsets_dropping:
+      ok = next_subset(out);
+      break;
+    case Mode::prefixes:
+      ok = next_prefix(out);
+      break;
+    case Mode::random:
+      next_random(out);
+      break;
   }
   if (ok) ++produced_;
   return ok;
