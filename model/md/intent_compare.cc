@@ -5,6 +5,7 @@
 #include <memory>
 #include <set>
 
+#include "faults/crash_state.h"
 #include "model/disk/sector_store.h"
 #include "model/md/array.h"
 
@@ -128,6 +129,24 @@ CrashOutcome crash_and_resync(const CompareOptions& o, const std::vector<disk::D
   return out;
 }
 
+// Power loss where member 0 keeps every cached and in-flight write and member
+// 1 keeps only its media: the widest mirror divergence the crash model allows.
+std::vector<disk::DiskImage> adversarial_crash(const Rig& r) {
+  std::vector<const disk::Disk*> ds;
+  for (const auto& d : r.disks) ds.push_back(d.get());
+  const faults::CrashState st = faults::capture(ds);
+  faults::CrashStateChoice choice(st.disks.size());
+  const disk::Disk::CrashLayers& l0 = st.disks[0];
+  for (uint32_t i = 0; i < l0.cached.size(); ++i) choice[0].cached_kept.push_back(i);
+  for (uint32_t i = 0; i < l0.in_flight.size(); ++i) {
+    faults::TornWrite tw{i, {}};
+    const uint64_t blocks = l0.in_flight[i]->count.value() / l0.block_sectors;
+    for (uint32_t b = 0; b < blocks; ++b) tw.blocks.push_back(b);
+    if (!tw.blocks.empty()) choice[0].torn.push_back(std::move(tw));
+  }
+  return faults::apply_crash(st, choice);
+}
+
 int64_t percentile(std::vector<int64_t> v, uint64_t pct) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -163,9 +182,7 @@ CompareRow run_intent_comparison_row(const CompareOptions& o, IntentType type, u
   std::vector<std::pair<int64_t, std::vector<disk::DiskImage>>> images;
   for (int64_t t : o.crash_after_s) {
     r.sim->run_until(std::max(r.sim->now(), end + sim::Duration::s(t)));
-    std::vector<disk::DiskImage> im;
-    for (const auto& d : r.disks) im.push_back(d->capture().media);
-    images.emplace_back(t, std::move(im));
+    images.emplace_back(t, adversarial_crash(r));
   }
   const ArrayCounters& after = a->counters();
   row.user_writes = after.user_writes - before.user_writes;

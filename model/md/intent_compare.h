@@ -3,6 +3,9 @@
 // submission call), then power loss 0 s, 10 s and 60 s after the burst,
 // assembly from the media only and the resync it needs.
 //
+// The crash keeps everything member 0 had cached or in flight and nothing of
+// member 1 (the widest divergence the crash model allows).
+//
 // Per (backend, iodepth) row: metadata writes and bytes per user write/byte
 // (intent + md superblock member requests, summed over members, counted from
 // the start of the burst until 60 s after it, so lazy clearing is included),
