@@ -1,0 +1,88 @@
+// The shadow model of what the user wrote: for each array sector, which values
+// the user may legitimately read back after a power loss.
+//
+// Block-device semantics being modelled (what a file system may rely on):
+//  - a write acknowledged with FUA is durable at acknowledgement;
+//  - a write acknowledged before a flush was SUBMITTED is durable once that
+//    flush completes;
+//  - anything else may or may not have reached the media, and two writes that
+//    were in flight together may land in either order.
+//
+// So after a crash a sector may hold: the value of its latest durable write D
+// (or 0 if it has none), or the value of any write W to it that D does not
+// supersede. D supersedes W iff W completed before D was submitted (then D is
+// ordered after W on every medium, and D is durable).
+//
+// Discards are writes of 0 (the modelled member disks zero discarded ranges).
+//
+// Invariants:
+//  (1) each write id is submitted once and completed at most once;
+//  (2) per sector, the history is kept in submission order;
+//  (3) memory is proportional to sectors written, not to capacity.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "model/disk/sector.h"
+
+namespace mdsim::faults {
+
+using disk::Sector;
+using disk::SectorCount;
+
+class Oracle {
+ public:
+  // REQUIRES: id unused; words.size() == count (one content word per sector).
+  void write_submitted(uint64_t id, Sector start, SectorCount count,
+                       std::span<const uint64_t> words);
+  // REQUIRES: id submitted and not yet completed.
+  void write_completed(uint64_t id, bool fua);
+  // A flush request: every write completed before submission becomes durable
+  // when the flush completes.
+  void flush_submitted(uint64_t flush_id);
+  void flush_completed(uint64_t flush_id);
+
+  // May `word` be in `sector` after a crash at this point?
+  bool allowed(Sector sector, uint64_t word) const;
+  // The value that must survive (latest durable write's word), if any.
+  bool has_durable(Sector sector, uint64_t* word) const;
+  // Sectors ever written, in increasing order (for checks walking them).
+  std::vector<Sector> written_sectors() const;
+  // The allowed set of a sector, for failure reports.
+  std::string describe(Sector sector) const;
+
+  uint64_t writes() const { return writes_.size(); }
+
+ private:
+  struct Write {
+    uint64_t id = 0;
+    uint64_t submit_seq = 0;
+    uint64_t complete_seq = 0;  // 0 = not completed
+    bool durable = false;
+  };
+  struct Version {
+    uint32_t write_index;  // into writes_
+    uint64_t word;
+  };
+  struct Flush {
+    uint64_t submit_seq = 0;
+    bool completed = false;
+  };
+  void make_durable_completed_before(uint64_t seq);
+  const Version* latest_durable(const std::vector<Version>& h) const;
+
+  std::vector<Write> writes_;
+  std::map<uint64_t, uint32_t> write_index_;            // id -> index
+  std::map<uint64_t, std::vector<Version>> history_;     // sector -> versions
+  std::map<uint64_t, Flush> flushes_;
+  uint64_t seq_ = 0;
+  // Indices of writes not yet durable, in submission order; each write leaves
+  // it once, so flush handling is amortised O(writes in flight).
+  std::vector<uint32_t> not_durable_;
+};
+
+}  // namespace mdsim::faults
