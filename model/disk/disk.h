@@ -25,10 +25,13 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "model/disk/io.h"
 #include "model/disk/sector.h"
+#include "model/disk/sector_store.h"
 #include "sim/simulator.h"
+#include "sim/trace.h"
 
 namespace mdsim::disk {
 
@@ -62,7 +65,16 @@ struct DiskCounters {
   uint64_t errors = 0;
 };
 
-class DiskImage;  // media snapshot, see model/disk/sector_store.h
+// Trace events of a disk (actor = the disk's name). Arguments:
+//   disk.submit   [id, sector, count, op | flags << 8 | class << 16]
+//   disk.complete [id, status, latency_ns, op | flags << 8 | class << 16]
+//   disk.flush    [id, writes destaged, bytes destaged, 0]  (a flush or PREFLUSH took effect)
+// flags: 1 = FUA, 2 = PREFLUSH. id is per disk, in submission order, from 1.
+inline constexpr sim::TraceKind kTraceDiskSubmit{"disk.submit"};
+inline constexpr sim::TraceKind kTraceDiskComplete{"disk.complete"};
+inline constexpr sim::TraceKind kTraceDiskFlush{"disk.flush"};
+inline constexpr uint64_t kTraceFlagFua = 1;
+inline constexpr uint64_t kTraceFlagPreflush = 2;
 
 class Disk {
  public:
@@ -107,6 +119,12 @@ class Disk {
   uint64_t media_word(Sector s) const;      // what is on media now
   uint64_t current_word(Sector s) const;    // what a read would return now
   void media_bytes(Sector s, SectorCount n, std::vector<uint8_t>& out) const;
+  // The media and the read view as images (O(1) copies share the tree).
+  const DiskImage& media_image() const;
+  const DiskImage& current_image() const;
+  // Writes completed into the volatile cache and not yet on media.
+  uint64_t cached_writes() const;
+  uint64_t cached_bytes() const;
 
   // Fault hooks (set by faults/, see faults/fault_plan.h).
   void set_failed(bool failed);
@@ -128,6 +146,40 @@ class Disk {
   DiskConfig config_;
   DiskCounters counters_;
   std::unique_ptr<Impl> impl_;
+};
+
+// One write (or discard) as the crash model sees it. Immutable once shared.
+struct Disk::PendingWrite {
+  uint64_t id = 0;               // request id on this disk (submission order)
+  Sector sector;
+  SectorCount count;
+  IoClass io_class = IoClass::data;
+  bool fua = false;
+  bool discard = false;
+  sim::Instant submitted_at;
+  sim::Instant completed_at;     // valid once completed (cached writes)
+  uint64_t completion_seq = 0;   // completion order on this disk; 0 = in flight
+  std::vector<uint64_t> words;   // one content word per sector
+  std::vector<SectorBytesPtr> bytes;  // per sector for byte payloads, else empty
+  // Per sector, 1 = a later write already put newer content on media (a FUA
+  // write overtook this cached one): destaging must not regress it. Empty = none.
+  std::vector<uint8_t> superseded;
+
+  SectorRange range() const { return SectorRange{sector, count}; }
+  // Applies sectors [first, first + n) of this write (relative to sector) to img,
+  // skipping superseded sectors.
+  void apply(DiskImage& img, uint64_t first, uint64_t n) const;
+  void apply(DiskImage& img) const { apply(img, 0, count.value()); }
+};
+
+// The three crash-model layers of one disk at one instant (see top of file).
+struct Disk::CrashLayers {
+  std::string disk_name;
+  sim::Instant at;
+  uint32_t block_sectors = 1;  // atomic unit of torn writes, in sectors
+  DiskImage media;
+  std::vector<std::shared_ptr<const PendingWrite>> cached;     // completion order
+  std::vector<std::shared_ptr<const PendingWrite>> in_flight;  // submission order
 };
 
 }  // namespace mdsim::disk

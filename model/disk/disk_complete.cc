@@ -1,0 +1,166 @@
+// Completion side of Disk::Impl: effects of a finished request on the images,
+// the volatile cache and its destaging, counters and trace.
+#include <algorithm>
+#include <utility>
+
+#include "model/disk/disk_impl.h"
+
+namespace mdsim::disk {
+
+namespace {
+
+bool overlaps_any(const std::vector<SectorRange>& ranges, SectorRange r) {
+  for (const SectorRange& x : ranges) {
+    if (x.overlaps(r)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+IoStatus Disk::Impl::fault_status(const Request& r) {
+  if (missing) return IoStatus::device_missing;
+  if (failed) return IoStatus::device_failed;
+  const IoRequest& q = r.req;
+  const SectorRange range{q.sector, q.count};
+  if (q.op == IoOp::read) return bad.any(range) ? IoStatus::media_error : IoStatus::ok;
+  if (q.op == IoOp::write || q.op == IoOp::discard) {
+    if (overlaps_any(write_errors, range) || bad.any_sticky(range)) return IoStatus::media_error;
+    bad.repair(range);  // dm-dust: a write remaps a (non-sticky) bad block
+  }
+  return IoStatus::ok;
+}
+
+void Disk::Impl::complete(const RequestPtr& r) {
+  SIM_ASSERT(active > 0);
+  --active;
+  IoResult res;
+  res.status = fault_status(*r);
+  if (r->write) {
+    const size_t erased = in_flight.erase(r->id);
+    SIM_ASSERT(erased == 1);
+  }
+  if (res.ok()) {
+    switch (r->req.op) {
+      case IoOp::read: complete_read(*r, res); break;
+      case IoOp::write:
+      case IoOp::discard: complete_write(*r); break;
+      case IoOp::flush: destage_through(r->cutoff_seq, r->id); break;
+    }
+  }
+  account(*r, res);
+  const int64_t lat_ns = (sim.now() - r->submitted_at).count_ns();
+  sim.trace().record(sim.now(), kTraceDiskComplete, actor, r->id, static_cast<uint64_t>(res.status),
+                     static_cast<uint64_t>(lat_ns), trace_op(r->req));
+  while (active < cfg.queue_depth && !waiting.empty()) {
+    RequestPtr next = std::move(waiting.front());
+    waiting.pop_front();
+    start(next);
+  }
+  Done done = std::move(r->done);
+  done(std::move(res));
+}
+
+void Disk::Impl::complete_read(const Request& r, IoResult& res) const {
+  const uint64_t n = r.req.count.value();
+  res.words.resize(n);
+  for (uint64_t i = 0; i < n; ++i) res.words[i] = current.word(r.req.sector + SectorCount(i));
+  if (!r.req.want_bytes) return;
+  res.bytes.resize(r.req.count.bytes());
+  for (uint64_t i = 0; i < n; ++i) {
+    current.render(r.req.sector + SectorCount(i), res.bytes.data() + i * kSectorBytes);
+  }
+}
+
+void Disk::Impl::complete_write(Request& r) {
+  if (r.req.preflush) destage_through(r.cutoff_seq, r.id);
+  // The request's write may be shared with an earlier capture(); those must
+  // keep seeing it as in flight, so completion data goes into a copy then.
+  std::shared_ptr<PendingWrite> w = std::move(r.write);
+  if (w.use_count() != 1) w = std::make_shared<PendingWrite>(*w);
+  w->completion_seq = ++last_completion_seq;
+  w->completed_at = sim.now();
+  w->apply(current);
+  const bool to_media = cfg.cache == CacheMode::write_through || (r.req.fua && !w->discard);
+  if (to_media) {
+    w->apply(media);
+    supersede_cached(w->range());
+    return;
+  }
+  cached_bytes += w->count.bytes();
+  cache.push_back(std::move(w));
+  arm_destage();
+}
+
+// A write that reached media directly overtakes older cached writes of the same
+// sectors: the device never writes the stale cached copy over it.
+void Disk::Impl::supersede_cached(SectorRange range) {
+  for (auto& entry : cache) {
+    if (!entry->range().overlaps(range)) continue;
+    if (entry.use_count() != 1) entry = std::make_shared<PendingWrite>(*entry);
+    PendingWrite& e = *entry;
+    if (e.superseded.empty()) e.superseded.assign(e.count.value(), 0);
+    const uint64_t lo = std::max(e.sector.value(), range.start.value());
+    const uint64_t hi = std::min(e.range().end().value(), range.end().value());
+    for (uint64_t s = lo; s < hi; ++s) e.superseded[s - e.sector.value()] = 1;
+  }
+}
+
+void Disk::Impl::destage_front() {
+  SIM_ASSERT(!cache.empty());
+  const std::shared_ptr<PendingWrite>& w = cache.front();
+  w->apply(media);
+  SIM_ASSERT(cached_bytes >= w->count.bytes());
+  cached_bytes -= w->count.bytes();
+  cache.pop_front();
+}
+
+void Disk::Impl::destage_through(uint64_t seq, uint64_t request_id) {
+  uint64_t writes = 0;
+  uint64_t bytes = 0;
+  while (!cache.empty() && cache.front()->completion_seq <= seq) {
+    ++writes;
+    bytes += cache.front()->count.bytes();
+    destage_front();
+  }
+  sim.trace().record(sim.now(), kTraceDiskFlush, actor, request_id, writes, bytes);
+}
+
+void Disk::Impl::arm_destage() {
+  if (cfg.destage_delay_ns == 0 || cache.empty() || sim.pending(destage_timer)) return;
+  const sim::Instant due =
+      std::max(sim.now(), cache.front()->completed_at + sim::Duration::ns(cfg.destage_delay_ns));
+  destage_timer = sim.schedule_at(due, [this] { on_destage_timer(); });
+}
+
+// Background write-back: each cached write reaches media destage_delay_ns after
+// it completed, in completion order (so media always holds a prefix).
+void Disk::Impl::on_destage_timer() {
+  destage_timer = sim::EventId();
+  const sim::Duration delay = sim::Duration::ns(cfg.destage_delay_ns);
+  while (!cache.empty() && cache.front()->completed_at + delay <= sim.now()) destage_front();
+  arm_destage();
+}
+
+void Disk::Impl::account(const Request& r, const IoResult& res) {
+  DiskCounters& c = disk.counters_;
+  const IoRequest& q = r.req;
+  const auto cls = static_cast<size_t>(q.io_class);
+  if (!res.ok()) ++c.errors;
+  if (q.preflush || q.op == IoOp::flush) ++c.flushes;
+  switch (q.op) {
+    case IoOp::read:
+      ++c.reads[cls].requests;
+      c.reads[cls].bytes += q.count.bytes();
+      break;
+    case IoOp::write:
+      ++c.writes[cls].requests;
+      c.writes[cls].bytes += q.count.bytes();
+      if (q.fua) ++c.fua_writes;
+      break;
+    case IoOp::discard: ++c.discards; break;
+    case IoOp::flush: break;
+  }
+}
+
+}  // namespace mdsim::disk

@@ -1,0 +1,113 @@
+// Private state of a Disk (included by model/disk/*.cc only).
+//
+// Requests flow: submit -> (host FIFO while queue_depth requests are active)
+// -> start: a service channel and a completion instant -> complete: effects
+// on the images, counters, trace, then the caller's callback.
+//
+// Invariants:
+//  (1) media = initial image + cached writes destaged in completion order +
+//      writes that went to media directly (FUA, write-through);
+//  (2) current = media + every write still in `cache`, applied in order;
+//  (3) cache is ordered by completion_seq, strictly increasing;
+//  (4) active <= queue_depth; waiting is non-empty only if active == queue_depth.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "model/disk/disk.h"
+#include "model/disk/latency.h"
+
+namespace mdsim::disk {
+
+// Trace argument packing: op | flags << 8 | class << 16 (see disk.h).
+inline uint64_t trace_op(const IoRequest& req) {
+  const uint64_t flags = (req.fua ? kTraceFlagFua : 0) | (req.preflush ? kTraceFlagPreflush : 0);
+  return static_cast<uint64_t>(req.op) | flags << 8 | static_cast<uint64_t>(req.io_class) << 16;
+}
+
+// Sectors that fail reads (dm-dust's bad block list), as disjoint intervals.
+class BadRanges {
+ public:
+  void add(SectorRange r, bool sticky);
+  bool any(SectorRange r) const;
+  bool any_sticky(SectorRange r) const;
+  // A write over the range remaps (repairs) its non-sticky bad sectors.
+  void repair(SectorRange r);
+  bool empty() const { return map_.empty(); }
+
+ private:
+  struct Span {
+    uint64_t end;
+    bool sticky;
+  };
+  void cut(uint64_t start, uint64_t end, bool keep_sticky);
+  std::map<uint64_t, Span> map_;  // start -> span, disjoint
+};
+
+struct Disk::Impl {
+  struct Request {
+    uint64_t id = 0;
+    IoRequest req;
+    Done done;
+    sim::Instant submitted_at;
+    uint64_t cutoff_seq = 0;  // flush/PREFLUSH: cached writes up to here must reach media
+    std::shared_ptr<PendingWrite> write;  // writes and discards
+  };
+  using RequestPtr = std::shared_ptr<Request>;
+  struct Spike {
+    sim::Instant from, to;
+    sim::Duration extra;
+  };
+
+  Impl(Disk& disk, const DiskImage& image);
+
+  void validate(const IoRequest& req) const;
+  void submit_native(IoRequest req, Done done);
+  void submit_emulated(IoRequest req, Done done);
+  void start(const RequestPtr& r);
+  sim::Duration service_time(const Request& r);
+  void complete(const RequestPtr& r);
+  IoStatus fault_status(const Request& r);
+  void complete_read(const Request& r, IoResult& res) const;
+  void complete_write(Request& r);
+  void destage_through(uint64_t seq, uint64_t request_id);
+  void destage_front();
+  void arm_destage();
+  void on_destage_timer();
+  void supersede_cached(SectorRange range);
+  void account(const Request& r, const IoResult& res);
+  std::shared_ptr<PendingWrite> make_pending(Request& r) const;  // takes the payload
+
+  Disk& disk;
+  sim::Simulator& sim;
+  const DiskConfig& cfg;
+  LatencySpec spec;
+  sim::Prng rng;
+  uint32_t actor;
+
+  DiskImage media;
+  DiskImage current;
+  std::deque<std::shared_ptr<PendingWrite>> cache;
+  uint64_t cached_bytes = 0;
+  std::map<uint64_t, std::shared_ptr<PendingWrite>> in_flight;  // by id
+
+  std::deque<RequestPtr> waiting;
+  uint32_t active = 0;
+  std::vector<sim::Instant> channel_free;
+  Sector head;  // hdd arm position
+  uint64_t next_id = 1;
+  uint64_t last_completion_seq = 0;
+  sim::EventId destage_timer;
+
+  bool failed = false;
+  bool missing = false;
+  uint32_t slow_factor = 1;
+  std::vector<Spike> spikes;
+  BadRanges bad;
+  std::vector<SectorRange> write_errors;
+};
+
+}  // namespace mdsim::disk
