@@ -92,6 +92,8 @@ json op_to_json(const Op& op) {
   return j;
 }
 
+std::string op_to_text(const Op& op) { return op_to_json(op).dump(); }
+
 Op op_from_json(const json& j, const std::string& pointer) {
   if (!j.is_object()) bad(pointer, "expected an object with an \"op\" key");
   if (!j.contains("op") || !j.at("op").is_string()) bad(pointer + "/op", "expected a string");

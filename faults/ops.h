@@ -74,6 +74,8 @@ struct OpsScenario {
 };
 
 nlohmann::json op_to_json(const Op& op);
+// One line of compact JSON for reports.
+std::string op_to_text(const Op& op);
 // Throws std::invalid_argument naming the JSON pointer on bad input.
 Op op_from_json(const nlohmann::json& j, const std::string& pointer);
 

@@ -1,0 +1,427 @@
+#include "faults/ops_runner.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "faults/crash_state.h"
+#include "model/disk/disk.h"
+#include "model/disk/sector_store.h"
+#include "model/md/array.h"
+#include "sim/simulator.h"
+
+namespace mdsim::faults {
+
+using disk::Disk;
+using disk::DiskImage;
+
+struct OpsRunner::World {
+  std::unique_ptr<sim::Simulator> sim;
+  std::vector<std::unique_ptr<Disk>> disks;
+  std::unique_ptr<md::Array> array;
+  ~World() {
+    array.reset();  // engine first: it references the disks and the simulator
+    disks.clear();
+  }
+};
+
+namespace {
+
+constexpr uint64_t kHeadroomSectors = 1ull << 17;  // metadata space before the data
+
+disk::Profile profile_of(const std::string& name) {
+  if (name == "ramdisk") return disk::Profile::ramdisk;
+  if (name == "sata_ssd") return disk::Profile::sata_ssd;
+  if (name == "hdd") return disk::Profile::hdd;
+  return disk::Profile::nvme;
+}
+
+disk::DiskConfig disk_config(const OpsSetup& s, int index, uint64_t world) {
+  disk::DiskConfig c;
+  c.capacity = SectorCount(s.size_bytes / disk::kSectorBytes + kHeadroomSectors);
+  c.profile = profile_of(s.disk_profile);
+  c.cache = s.write_cache_volatile ? disk::CacheMode::volatile_cache
+                                   : disk::CacheMode::write_through;
+  c.seed = sim::mix64(s.seed * 1315423911ull + static_cast<uint64_t>(index) + (world << 8));
+  return c;
+}
+
+md::ArrayConfig array_config(const OpsSetup& s) {
+  md::ArrayConfig c;
+  c.level = s.level;
+  c.raid_disks = s.disks;
+  c.member_data_size = SectorCount(s.size_bytes / disk::kSectorBytes);
+  c.intent = s.intent;
+  c.assume_clean = s.assume_clean;
+  c.check_intent_before_data = true;
+  c.fatal_intent_violation = false;  // the monitor reports it with context
+  c.mutants = s.mutants;
+  return c;
+}
+
+// The crash state as the checks see it: post-crash images, data_offset, and
+// which members the assembled array trusts.
+class ImageView : public ArrayView {
+ public:
+  ImageView(const std::vector<DiskImage>& images, Sector data_offset,
+            std::vector<bool> in_sync)
+      : images_(images), data_offset_(data_offset), in_sync_(std::move(in_sync)) {}
+  int members() const override { return static_cast<int>(images_.size()); }
+  bool member_in_sync(int m) const override { return in_sync_[m]; }
+  uint64_t data_word(int m, Sector s) const override {
+    return images_[m].word(data_offset_ + SectorCount(s.value()));
+  }
+
+ private:
+  const std::vector<DiskImage>& images_;
+  Sector data_offset_;
+  std::vector<bool> in_sync_;
+};
+
+// A live array's members (after resync).
+class LiveView : public ArrayView {
+ public:
+  LiveView(const std::vector<std::unique_ptr<Disk>>& disks, const md::Array& a)
+      : disks_(disks), data_offset_(a.data_offset()) {
+    for (const auto& m : a.members()) in_sync_.push_back(m.in_sync && !m.faulty && m.raid_disk >= 0);
+  }
+  int members() const override { return static_cast<int>(disks_.size()); }
+  bool member_in_sync(int m) const override { return in_sync_[m]; }
+  uint64_t data_word(int m, Sector s) const override {
+    return disks_[m]->current_word(data_offset_ + SectorCount(s.value()));
+  }
+
+ private:
+  const std::vector<std::unique_ptr<Disk>>& disks_;
+  Sector data_offset_;
+  std::vector<bool> in_sync_;
+};
+
+SectorCount report_chunk(const md::Array* a) {
+  if (a && a->intent().chunk_sectors().value() > 0) return a->intent().chunk_sectors();
+  return SectorCount(128);
+}
+
+}  // namespace
+
+OpsRunner::OpsRunner(OpsSetup setup, RunOptions options)
+    : setup_(std::move(setup)), options_(options) {}
+OpsRunner::~OpsRunner() = default;
+
+sim::Simulator& OpsRunner::simulator() { return *world_->sim; }
+md::Array* OpsRunner::array() { return world_ ? world_->array.get() : nullptr; }
+const std::vector<std::unique_ptr<Disk>>& OpsRunner::disks() const { return world_->disks; }
+
+void OpsRunner::build_world() {
+  world_ = std::make_unique<World>();
+  world_->sim = std::make_unique<sim::Simulator>(setup_.seed);
+  world_->sim->trace().set_recording(options_.record_trace);
+  std::vector<Disk*> ptrs;
+  for (int i = 0; i < setup_.disks; ++i) {
+    world_->disks.push_back(std::make_unique<Disk>(*world_->sim, "disk" + std::to_string(i),
+                                                   disk_config(setup_, i, worlds_built_)));
+    ptrs.push_back(world_->disks.back().get());
+  }
+  ++worlds_built_;
+  world_->array = md::Array::create(*world_->sim, ptrs, array_config(setup_));
+  world_->array->set_data_write_hook([this](const md::DataWriteEvent& e) {
+    online_.on_data_write(e.member, e.member_offset, e.count, e.intent_covered, e.at.ns());
+  });
+}
+
+void OpsRunner::build_world_from(std::vector<DiskImage> images) {
+  world_.reset();
+  world_ = std::make_unique<World>();
+  world_->sim = std::make_unique<sim::Simulator>(sim::mix64(setup_.seed + worlds_built_));
+  world_->sim->trace().set_recording(options_.record_trace);
+  std::vector<Disk*> ptrs;
+  for (int i = 0; i < setup_.disks; ++i) {
+    world_->disks.push_back(std::make_unique<Disk>(*world_->sim, "disk" + std::to_string(i),
+                                                   disk_config(setup_, i, worlds_built_),
+                                                   images[i]));
+    ptrs.push_back(world_->disks.back().get());
+  }
+  ++worlds_built_;
+  md::AssembleOptions ao;
+  ao.runtime = array_config(setup_);
+  auto assembled = md::Array::assemble(*world_->sim, ptrs, ao);
+  if (!assembled.array) {
+    dead_ = true;  // md refuses (e.g. every member failed): nothing to check
+    return;
+  }
+  world_->array = std::move(assembled.array);
+  md::Array& a = *world_->array;
+  a.set_data_write_hook([this](const md::DataWriteEvent& e) {
+    online_.on_data_write(e.member, e.member_offset, e.count, e.intent_covered, e.at.ns());
+  });
+
+  // Checks on the crash state itself (images, before any resync write).
+  std::vector<bool> in_sync;
+  for (const auto& m : a.members()) in_sync.push_back(m.in_sync && !m.faulty && m.raid_disk >= 0);
+  ImageView view(images, a.data_offset(), in_sync);
+  RangeSet will_resync(a.intent().dirty_ranges());
+  if (assembled.decision == md::AssembleDecision::full_resync)
+    will_resync.add({Sector(0), a.capacity()});
+  const SectorCount cs = report_chunk(&a);
+  const auto candidates = oracle_.written_sectors();
+  const Efficiency e = measure_efficiency(view, candidates, will_resync, cs);
+  outcome_.efficiency.resync_sectors += e.resync_sectors;
+  outcome_.efficiency.inconsistent_sectors += e.inconsistent_sectors;
+  outcome_.efficiency.inconsistent_chunks += e.inconsistent_chunks;
+  if (auto r = check_durability(view, oracle_, cs); !r.held) return fail(r);
+  if (auto r = check_coverage(view, candidates, will_resync, cs); !r.held) return fail(r);
+}
+
+RunOutcome OpsRunner::run(std::span<const Op> ops) {
+  ops_ = ops;
+  try {
+    build_world();
+    size_t i = 0;
+    while (i < ops.size() && !outcome_.failed && !dead_) {
+      current_op_ = i;
+      execute(ops, i);
+      if (!outcome_.failed) {
+        const auto online = online_.result(report_chunk(array()));
+        if (!online.held) fail(online);
+      }
+    }
+    outcome_.ops_executed = i;
+    if (!outcome_.failed && !dead_ && options_.final_checks) final_checks();
+  } catch (const sim::AssertionFailure& e) {
+    CheckResult r;
+    r.name = "engine_assertion";
+    r.held = false;
+    r.detail = e.what();
+    fail(r);
+  }
+  outcome_.writes_checked_online = online_.writes_checked();
+  if (world_ && world_->sim) outcome_.events += world_->sim->events_executed();
+  return outcome_;
+}
+
+void OpsRunner::execute(std::span<const Op> ops, size_t& i) {
+  const Op& op = ops[i];
+  auto& sim = *world_->sim;
+  switch (op.kind) {
+    case OpKind::write: submit_writes(ops, i); return;  // advances i
+    case OpKind::discard: submit_discard(op); break;
+    case OpKind::flush: submit_flush(); break;
+    case OpKind::advance: step_until(sim.now().ns() + op.ns, [] { return false; }); break;
+    case OpKind::wait: {
+      const int64_t limit = op.ns ? op.ns : options_.settle_limit_ns;
+      step_until(sim.now().ns() + limit, [this] { return in_flight_.empty(); });
+      break;
+    }
+    case OpKind::daemon_tick: {
+      const auto d = world_->array->intent().daemon_sleep();
+      step_until(sim.now().ns() + std::max<int64_t>(d.count_ns(), 1'000'000'000) + 1,
+                 [] { return false; });
+      break;
+    }
+    case OpKind::power_loss: power_loss(op.choice); break;
+    default: management(op); break;
+  }
+  ++i;
+}
+
+void OpsRunner::submit_writes(std::span<const Op> ops, size_t& i) {
+  std::vector<md::UserIo> batch;
+  const uint64_t capacity = world_->array->capacity().value();
+  do {
+    const Op& op = ops[i];
+    const uint64_t start = std::min(op.sector, capacity - 1);
+    const uint64_t n = std::clamp<uint64_t>(op.sectors, 1, std::min(capacity - start, md::kMaxSectorsPerUserIo));
+    md::UserIo io{md::UserOp::write, Sector(start), SectorCount(n), next_write_id_++, 0};
+    std::vector<uint64_t> words(n);
+    for (uint64_t k = 0; k < n; ++k) words[k] = md::stamp(io.write_id, k);
+    oracle_.write_submitted(io.write_id, io.sector, io.count, words);
+    in_flight_.push_back(io.write_id);
+    batch.push_back(io);
+    ++i;
+  } while (i < ops.size() && ops[i].kind == OpKind::write && ops[i].batch);
+  world_->array->submit_batch(std::move(batch), [this](const md::UserIo& io, const md::UserResult&) {
+    auto it = std::find(in_flight_.begin(), in_flight_.end(), io.write_id);
+    if (it == in_flight_.end()) return;
+    in_flight_.erase(it);
+    oracle_.write_completed(io.write_id, false);
+  });
+}
+
+void OpsRunner::submit_discard(const Op& op) {
+  const uint64_t capacity = world_->array->capacity().value();
+  const uint64_t start = std::min(op.sector, capacity - 1);
+  const uint64_t n = std::clamp<uint64_t>(op.sectors, 1, capacity - start);
+  // Oracle ids of discards live above any write id (the array never sees them).
+  const uint64_t id = (1ull << 62) + next_write_id_++;
+  oracle_.write_submitted(id, Sector(start), SectorCount(n), std::vector<uint64_t>(n, 0));
+  in_flight_.push_back(id);
+  md::UserIo io{md::UserOp::discard, Sector(start), SectorCount(n), 0, id};
+  world_->array->submit(io, [this](const md::UserIo& done, const md::UserResult&) {
+    auto it = std::find(in_flight_.begin(), in_flight_.end(), done.tag);
+    if (it == in_flight_.end()) return;
+    in_flight_.erase(it);
+    oracle_.write_completed(done.tag, false);
+  });
+}
+
+void OpsRunner::submit_flush() {
+  const uint64_t id = next_flush_id_++;
+  oracle_.flush_submitted(id);
+  md::UserIo io{md::UserOp::flush, Sector(0), SectorCount(0), 0, id};
+  world_->array->submit(io, [this](const md::UserIo& done, const md::UserResult& r) {
+    if (r.ok) oracle_.flush_completed(done.tag);
+  });
+}
+
+void OpsRunner::step_until(int64_t deadline_ns, const std::function<bool()>& done) {
+  auto& sim = *world_->sim;
+  auto reached = std::make_shared<bool>(false);
+  if (deadline_ns > sim.now().ns())
+    sim.schedule_at(sim::Instant::from_ns(deadline_ns), [reached] { *reached = true; });
+  else
+    *reached = true;
+  uint64_t n = 0;
+  while (!*reached && !done() && !outcome_.failed && n++ < options_.event_limit) {
+    if (!sim.step()) break;
+    if (step_hook_) step_hook_(*this);
+  }
+}
+
+void OpsRunner::power_loss(uint64_t choice) {
+  std::vector<const Disk*> disks;
+  for (const auto& d : world_->disks) disks.push_back(d.get());
+  const CrashState state = capture(disks);
+  CrashStateChoice pick;
+  auto chooser = CrashChoiceEnumerator::random(state, sim::mix64(setup_.seed ^ sim::mix64(choice + 1)), 1);
+  SIM_ASSERT(chooser.next(pick));
+  std::vector<DiskImage> images = faults::apply(state, pick);
+  // Writes in flight at the crash have ended: landed or not. Completing them
+  // (not durable) lets later durable writes supersede them.
+  for (uint64_t id : in_flight_) oracle_.write_completed(id, false);
+  in_flight_.clear();
+  outcome_.events += world_->sim->events_executed();
+  ++outcome_.crashes;
+  faults_since_crash_ = false;
+  build_world_from(std::move(images));
+}
+
+void OpsRunner::management(const Op& op) {
+  md::Array& a = *world_->array;
+  if (op.disk < 0 || op.disk >= setup_.disks) return;
+  const auto members = a.members();
+  const md::MemberState& m = members[op.disk];
+  switch (op.kind) {
+    case OpKind::fail_disk:
+      if (!m.faulty && m.raid_disk >= 0 && !a.broken()) {
+        a.fail_member(op.disk);
+        note_fault();
+      }
+      break;
+    case OpKind::remove_disk:
+      if (m.faulty) a.remove_member(op.disk);
+      break;
+    case OpKind::readd_disk:
+      if (m.faulty) a.remove_member(op.disk);
+      if (m.faulty || m.raid_disk < 0) a.re_add_member(op.disk);
+      break;
+    case OpKind::bad_block: {
+      const uint64_t cap = a.capacity().value();
+      const uint64_t start = std::min(op.sector, cap - 1);
+      const uint64_t n = std::clamp<uint64_t>(op.sectors, 1, cap - start);
+      world_->disks[op.disk]->add_bad_range({a.data_offset() + SectorCount(start), SectorCount(n)},
+                                            false);
+      note_fault();
+      break;
+    }
+    case OpKind::slow_disk: world_->disks[op.disk]->set_slow_factor(std::max<uint32_t>(op.factor, 1)); break;
+    case OpKind::start_resync:
+      if (a.sync_action() == md::SyncAction::idle) a.start_sync_action(md::SyncAction::resync);
+      break;
+    default: break;
+  }
+}
+
+void OpsRunner::final_checks() {
+  md::Array& a = *world_->array;
+  auto& sim = *world_->sim;
+  step_until(sim.now().ns() + options_.settle_limit_ns,
+             [&] { return in_flight_.empty() && a.idle(); });
+  if (outcome_.failed) return;
+  if (!in_flight_.empty()) {
+    CheckResult r{"liveness", false, "liveness violated: user IO never completed (hang)", {}, 0};
+    return fail(r);
+  }
+  const bool all_in_sync = std::all_of(a.members().begin(), a.members().end(), [](const auto& m) {
+    return m.in_sync && !m.faulty && m.raid_disk >= 0;
+  });
+  const bool faults_off = !faults_since_crash_ && all_in_sync;
+  if (!a.idle() && faults_off)
+    return fail(check_liveness(false, RangeSet()));
+  const SectorCount cs = report_chunk(&a);
+  LiveView view(world_->disks, a);
+  const auto candidates = oracle_.written_sectors();
+  if (auto r = check_convergence(view, candidates, oracle_, cs); !r.held) return fail(r);
+  if (!faults_off) return;
+  // Liveness: let the daemon (and llbitmap's barrier_idle) clean everything.
+  const int64_t daemon_ns = std::max<int64_t>(a.intent().daemon_sleep().count_ns(), 1'000'000'000);
+  const int64_t idle_ns = std::max<int64_t>(setup_.intent.barrier_idle_s, 5) * 1'000'000'000;
+  step_until(sim.now().ns() + 6 * daemon_ns + idle_ns, [] { return false; });
+  if (outcome_.failed) return;
+  if (auto r = check_liveness(true, RangeSet(a.intent().dirty_ranges())); !r.held) return fail(r);
+}
+
+void OpsRunner::fail(const CheckResult& r) {
+  if (outcome_.failed) return;
+  outcome_.failed = true;
+  FailureReport rep;
+  rep.property = r.name;
+  rep.detail = r.detail;
+  rep.failing_op = current_op_;
+  rep.seed = setup_.seed;
+  md::Array* a = array();
+  const SectorCount cs = report_chunk(a);
+  rep.chunk_sectors = cs.value();
+  if (r.violation) {
+    rep.chunk = r.violation->chunk;
+    for (Sector s : r.violation->sectors) rep.sectors.push_back(s.value());
+    rep.member_words = r.violation->words;
+  }
+  if (a && r.violation)
+    for (int m = 0; m < setup_.disks; ++m)
+      rep.member_intent.push_back(a->intent().describe_media(m, Sector(rep.chunk * cs.value())));
+  const uint64_t lo = rep.chunk * cs.value(), hi = lo + cs.value();
+  for (size_t k = 0; k < ops_.size() && k <= current_op_; ++k) {
+    const Op& op = ops_[k];
+    const bool io = op.kind == OpKind::write || op.kind == OpKind::discard ||
+                    op.kind == OpKind::bad_block;
+    const bool touches = io ? (op.sector < hi && lo < op.sector + op.sectors) : op.kind != OpKind::advance;
+    if (touches) rep.recent_events.push_back("op " + std::to_string(k) + ": " + op_to_text(op));
+  }
+  if (rep.recent_events.size() > 16)
+    rep.recent_events.erase(rep.recent_events.begin(), rep.recent_events.end() - 16);
+  outcome_.failure = std::move(rep);
+}
+
+std::string FailureReport::replay_command() const {
+  return "build/mdsim replay " + (scenario_path.empty() ? std::string("<saved scenario>") : scenario_path);
+}
+
+std::string FailureReport::text() const {
+  std::ostringstream os;
+  os << "property " << property << " FAILED (seed " << seed << ", after op " << failing_op << ")\n"
+     << "  " << detail << "\n";
+  if (!sectors.empty()) {
+    os << "  chunk " << chunk << " (sectors [" << chunk * chunk_sectors << ","
+       << (chunk + 1) * chunk_sectors << ")), offending sectors:";
+    for (uint64_t s : sectors) os << ' ' << s;
+    os << "\n";
+  }
+  for (size_t m = 0; m < member_words.size(); ++m)
+    os << "  member" << m << " holds 0x" << std::hex << member_words[m] << std::dec
+       << (m < member_intent.size() ? "; intent on media: " + member_intent[m] : "") << "\n";
+  if (!recent_events.empty()) os << "  recent ops touching the chunk:\n";
+  for (const auto& e : recent_events) os << "    " << e << "\n";
+  os << "  replay: " << replay_command() << "\n";
+  return os.str();
+}
+
+}  // namespace mdsim::faults
