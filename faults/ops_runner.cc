@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "faults/crash_state.h"
+#include "faults/world.h"
 #include "model/disk/disk.h"
 #include "model/disk/sector_store.h"
 #include "model/md/array.h"
@@ -14,95 +15,6 @@ namespace mdsim::faults {
 using disk::Disk;
 using disk::DiskImage;
 
-struct OpsRunner::World {
-  std::unique_ptr<sim::Simulator> sim;
-  std::vector<std::unique_ptr<Disk>> disks;
-  std::unique_ptr<md::Array> array;
-  ~World() {
-    array.reset();  // engine first: it references the disks and the simulator
-    disks.clear();
-  }
-};
-
-namespace {
-
-constexpr uint64_t kHeadroomSectors = 1ull << 17;  // metadata space before the data
-
-disk::Profile profile_of(const std::string& name) {
-  if (name == "ramdisk") return disk::Profile::ramdisk;
-  if (name == "sata_ssd") return disk::Profile::sata_ssd;
-  if (name == "hdd") return disk::Profile::hdd;
-  return disk::Profile::nvme;
-}
-
-disk::DiskConfig disk_config(const OpsSetup& s, int index, uint64_t world) {
-  disk::DiskConfig c;
-  c.capacity = SectorCount(s.size_bytes / disk::kSectorBytes + kHeadroomSectors);
-  c.profile = profile_of(s.disk_profile);
-  c.cache = s.write_cache_volatile ? disk::CacheMode::volatile_cache
-                                   : disk::CacheMode::write_through;
-  c.seed = sim::mix64(s.seed * 1315423911ull + static_cast<uint64_t>(index) + (world << 8));
-  return c;
-}
-
-md::ArrayConfig array_config(const OpsSetup& s) {
-  md::ArrayConfig c;
-  c.level = s.level;
-  c.raid_disks = s.disks;
-  c.member_data_size = SectorCount(s.size_bytes / disk::kSectorBytes);
-  c.intent = s.intent;
-  c.assume_clean = s.assume_clean;
-  c.check_intent_before_data = true;
-  c.fatal_intent_violation = false;  // the monitor reports it with context
-  c.mutants = s.mutants;
-  return c;
-}
-
-// The crash state as the checks see it: post-crash images, data_offset, and
-// which members the assembled array trusts.
-class ImageView : public ArrayView {
- public:
-  ImageView(const std::vector<DiskImage>& images, Sector data_offset,
-            std::vector<bool> in_sync)
-      : images_(images), data_offset_(data_offset), in_sync_(std::move(in_sync)) {}
-  int members() const override { return static_cast<int>(images_.size()); }
-  bool member_in_sync(int m) const override { return in_sync_[m]; }
-  uint64_t data_word(int m, Sector s) const override {
-    return images_[m].word(data_offset_ + SectorCount(s.value()));
-  }
-
- private:
-  const std::vector<DiskImage>& images_;
-  Sector data_offset_;
-  std::vector<bool> in_sync_;
-};
-
-// A live array's members (after resync).
-class LiveView : public ArrayView {
- public:
-  LiveView(const std::vector<std::unique_ptr<Disk>>& disks, const md::Array& a)
-      : disks_(disks), data_offset_(a.data_offset()) {
-    for (const auto& m : a.members()) in_sync_.push_back(m.in_sync && !m.faulty && m.raid_disk >= 0);
-  }
-  int members() const override { return static_cast<int>(disks_.size()); }
-  bool member_in_sync(int m) const override { return in_sync_[m]; }
-  uint64_t data_word(int m, Sector s) const override {
-    return disks_[m]->current_word(data_offset_ + SectorCount(s.value()));
-  }
-
- private:
-  const std::vector<std::unique_ptr<Disk>>& disks_;
-  Sector data_offset_;
-  std::vector<bool> in_sync_;
-};
-
-SectorCount report_chunk(const md::Array* a) {
-  if (a && a->intent().chunk_sectors().value() > 0) return a->intent().chunk_sectors();
-  return SectorCount(128);
-}
-
-}  // namespace
-
 OpsRunner::OpsRunner(OpsSetup setup, RunOptions options)
     : setup_(std::move(setup)), options_(options) {}
 OpsRunner::~OpsRunner() = default;
@@ -111,64 +23,37 @@ sim::Simulator& OpsRunner::simulator() { return *world_->sim; }
 md::Array* OpsRunner::array() { return world_ ? world_->array.get() : nullptr; }
 const std::vector<std::unique_ptr<Disk>>& OpsRunner::disks() const { return world_->disks; }
 
-void OpsRunner::build_world() {
-  world_ = std::make_unique<World>();
-  world_->sim = std::make_unique<sim::Simulator>(setup_.seed);
-  world_->sim->trace().set_recording(options_.record_trace);
-  std::vector<Disk*> ptrs;
-  for (int i = 0; i < setup_.disks; ++i) {
-    world_->disks.push_back(std::make_unique<Disk>(*world_->sim, "disk" + std::to_string(i),
-                                                   disk_config(setup_, i, worlds_built_)));
-    ptrs.push_back(world_->disks.back().get());
-  }
-  ++worlds_built_;
-  world_->array = md::Array::create(*world_->sim, ptrs, array_config(setup_));
+void OpsRunner::install_hook() {
   world_->array->set_data_write_hook([this](const md::DataWriteEvent& e) {
     online_.on_data_write(e.member, e.member_offset, e.count, e.intent_covered, e.at.ns());
   });
 }
 
+void OpsRunner::build_world() {
+  world_ = create_world(setup_, worlds_built_++, options_.record_trace);
+  install_hook();
+}
+
 void OpsRunner::build_world_from(std::vector<DiskImage> images) {
   world_.reset();
-  world_ = std::make_unique<World>();
-  world_->sim = std::make_unique<sim::Simulator>(sim::mix64(setup_.seed + worlds_built_));
-  world_->sim->trace().set_recording(options_.record_trace);
-  std::vector<Disk*> ptrs;
-  for (int i = 0; i < setup_.disks; ++i) {
-    world_->disks.push_back(std::make_unique<Disk>(*world_->sim, "disk" + std::to_string(i),
-                                                   disk_config(setup_, i, worlds_built_),
-                                                   images[i]));
-    ptrs.push_back(world_->disks.back().get());
-  }
-  ++worlds_built_;
-  md::AssembleOptions ao;
-  ao.runtime = array_config(setup_);
-  auto assembled = md::Array::assemble(*world_->sim, ptrs, ao);
-  if (!assembled.array) {
+  world_ = assemble_world(setup_, worlds_built_++, images, options_.record_trace);
+  if (!world_->array) {
     dead_ = true;  // md refuses (e.g. every member failed): nothing to check
     return;
   }
-  world_->array = std::move(assembled.array);
-  md::Array& a = *world_->array;
-  a.set_data_write_hook([this](const md::DataWriteEvent& e) {
-    online_.on_data_write(e.member, e.member_offset, e.count, e.intent_covered, e.at.ns());
-  });
-
+  install_hook();
   // Checks on the crash state itself (images, before any resync write).
-  std::vector<bool> in_sync;
-  for (const auto& m : a.members()) in_sync.push_back(m.in_sync && !m.faulty && m.raid_disk >= 0);
-  ImageView view(images, a.data_offset(), in_sync);
-  RangeSet will_resync(a.intent().dirty_ranges());
-  if (assembled.decision == md::AssembleDecision::full_resync)
-    will_resync.add({Sector(0), a.capacity()});
+  md::Array& a = *world_->array;
+  ImageView view(images, a.data_offset(), trusted_members(a));
+  const RangeSet resync = will_resync(a, world_->decision);
   const SectorCount cs = report_chunk(&a);
   const auto candidates = oracle_.written_sectors();
-  const Efficiency e = measure_efficiency(view, candidates, will_resync, cs);
+  const Efficiency e = measure_efficiency(view, candidates, resync, cs);
   outcome_.efficiency.resync_sectors += e.resync_sectors;
   outcome_.efficiency.inconsistent_sectors += e.inconsistent_sectors;
   outcome_.efficiency.inconsistent_chunks += e.inconsistent_chunks;
   if (auto r = check_durability(view, oracle_, cs); !r.held) return fail(r);
-  if (auto r = check_coverage(view, candidates, will_resync, cs); !r.held) return fail(r);
+  if (auto r = check_coverage(view, candidates, resync, cs); !r.held) return fail(r);
 }
 
 RunOutcome OpsRunner::run(std::span<const Op> ops) {
@@ -287,9 +172,7 @@ void OpsRunner::step_until(int64_t deadline_ns, const std::function<bool()>& don
 }
 
 void OpsRunner::power_loss(uint64_t choice) {
-  std::vector<const Disk*> disks;
-  for (const auto& d : world_->disks) disks.push_back(d.get());
-  const CrashState state = capture(disks);
+  const CrashState state = capture(world_->const_disk_ptrs());
   CrashStateChoice pick;
   auto chooser = CrashChoiceEnumerator::random(state, sim::mix64(setup_.seed ^ sim::mix64(choice + 1)), 1);
   SIM_ASSERT(chooser.next(pick));
@@ -350,9 +233,8 @@ void OpsRunner::final_checks() {
     CheckResult r{"liveness", false, "liveness violated: user IO never completed (hang)", {}, 0};
     return fail(r);
   }
-  const bool all_in_sync = std::all_of(a.members().begin(), a.members().end(), [](const auto& m) {
-    return m.in_sync && !m.faulty && m.raid_disk >= 0;
-  });
+  const auto trusted = trusted_members(a);
+  const bool all_in_sync = std::all_of(trusted.begin(), trusted.end(), [](bool t) { return t; });
   const bool faults_off = !faults_since_crash_ && all_in_sync;
   if (!a.idle() && faults_off)
     return fail(check_liveness(false, RangeSet()));

@@ -48,6 +48,8 @@ class Array;
 
 namespace mdsim::faults {
 
+struct World;
+
 struct RunOptions {
   int64_t settle_limit_ns = 300'000'000'000;  // simulated time allowed to settle
   uint64_t event_limit = 20'000'000;          // per settle phase
@@ -106,8 +108,8 @@ class OpsRunner {
   uint64_t user_io_in_flight() const { return in_flight_.size(); }
 
  private:
-  struct World;
   void build_world();
+  void install_hook();
   void build_world_from(std::vector<disk::DiskImage> images);
   void execute(std::span<const Op> ops, size_t& i);
   void submit_writes(std::span<const Op> ops, size_t& i);
