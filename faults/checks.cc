@@ -185,10 +185,16 @@ CheckResult check_convergence(const ArrayView& view, std::span<const Sector> can
 
 CheckResult check_durability(const ArrayView& view, const Oracle& oracle,
                              SectorCount chunk_sectors) {
+  const auto sectors = oracle.written_sectors();
+  return check_durability(view, oracle, chunk_sectors, sectors);
+}
+
+CheckResult check_durability(const ArrayView& view, const Oracle& oracle,
+                             SectorCount chunk_sectors, std::span<const Sector> sectors) {
   const auto members = in_sync_members(view);
   ViolationBuilder vb(view, "durability", chunk_sectors);
   uint64_t examined = 0;
-  for (Sector s : oracle.written_sectors()) {
+  for (Sector s : sectors) {
     if (!oracle.has_durable(s, nullptr)) continue;
     ++examined;
     for (int m : members) {

@@ -94,6 +94,9 @@ CheckResult check_convergence(const ArrayView& view, std::span<const Sector> can
 // excludes anything the durable write superseded).
 CheckResult check_durability(const ArrayView& view, const Oracle& oracle,
                              SectorCount chunk_sectors);
+// The same, restricted to `sectors` (ascending): the explorer's incremental form.
+CheckResult check_durability(const ArrayView& view, const Oracle& oracle,
+                             SectorCount chunk_sectors, std::span<const Sector> sectors);
 
 // liveness (faults off): the post-crash resync finished and the intent is clean.
 CheckResult check_liveness(bool resync_finished, const RangeSet& dirty_after);
