@@ -14,6 +14,7 @@
 //   end_write(range) is called only after the data completed on every mirror.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -71,6 +72,10 @@ class IntentBackend {
  public:
   virtual ~IntentBackend() = default;
   virtual std::string_view name() const = 0;
+  // bitmap_operations->enabled(): false for `none`. raid1_add_bio_to_plug
+  // submits directly (no plug, no unplug) when the backend is not enabled.
+  // [engine: added]
+  virtual bool enabled() const { return true; }
 
   // --- lifecycle -------------------------------------------------------
   // Format the on-disk record on every member (mdadm --create).

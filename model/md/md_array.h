@@ -1,0 +1,160 @@
+// The md core (struct mddev and md.c): members, the v1.2 superblock rounds,
+// the events counter, the clean/active (safemode) transitions, the md thread
+// (md_check_recovery), the sync thread loop (md_do_sync), md_error, assembly
+// and re-add. The personality (raid1) and the intent backend plug into it.
+//
+// Files: md_array.cc (core, user IO entry, member IO accounting),
+// md_sb.cc (superblock rounds, safemode), md_assemble.cc, md_sync.cc.
+//
+// Invariants:
+//  (1) in_sync (clean) is only set while writes_pending == 0;
+//  (2) a user write proceeds past md_write_start only when the superblock on
+//      disk says "active" (no MD_SB_CHANGE_PENDING);
+//  (3) every member request goes through submit_member (accounting, checks).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "model/disk/disk.h"
+#include "model/md/array.h"
+#include "model/md/intent_backend.h"
+#include "model/md/member.h"
+#include "model/md/personality.h"
+#include "model/md/plug.h"
+#include "model/md/superblock.h"
+#include "sim/simulator.h"
+#include "sim/task.h"
+#include "sim/wait_queue.h"
+
+namespace mdsim::md {
+
+class Mddev final : public IntentHost {
+ public:
+  Mddev(sim::Simulator& sim, std::vector<disk::Disk*> disks, const ArrayConfig& config);
+  ~Mddev() override;
+
+  // --- IntentHost ------------------------------------------------------------
+  sim::Simulator& sim() override { return sim_; }
+  int level() const override { return config_.level; }
+  SectorCount sync_size() const override { return sync_size_; }
+  uint64_t events() const override { return events_; }
+  bool degraded() const override;
+  const std::array<uint8_t, 16>& uuid() const override { return config_.uuid; }
+  uint32_t logical_block_bytes() const override;
+  Sector intent_area_start() const override { return layout_.intent_area; }
+  SectorCount intent_area_sectors() const override { return layout_.intent_sectors; }
+  std::vector<int> metadata_write_targets() const override;
+  std::vector<int> metadata_read_sources() const override;
+  disk::Disk& member_disk(int member) override { return *members_.at(member).disk; }
+  sim::Task write_metadata(SectorCount offset, std::vector<uint8_t> bytes,
+                           disk::IoClass cls) override;
+  sim::ValueTask<disk::IoResult> read_metadata(int member, SectorCount offset,
+                                               SectorCount count) override;
+  void request_resync() override;
+
+  // --- lifecycle (md_array.cc / md_assemble.cc) ------------------------------
+  sim::Task create_task();
+  sim::Task assemble_task(const AssembleOptions& opts, AssembleDecision& decision,
+                          std::string& detail);
+  sim::Task stop_task();
+  bool running() const { return running_; }
+
+  // --- user IO ---------------------------------------------------------------
+  void submit_batch(std::vector<UserIo> ios, UserDone done, SubmitOptions opts);
+  void complete_user(MasterIo& mio, bool ok);
+  uint64_t next_write_id() const { return next_write_id_; }
+
+  // md_write_start / md_write_end (safemode, clean -> active).
+  void write_start_begin();
+  bool write_start_blocked() const { return sb_change_pending_; }
+  sim::Task wait_sb_written();
+  void md_write_end();
+
+  // --- member IO (accounting + online check) --------------------------------
+  // `offset` is in intent space (member sector - data_offset) for data IO.
+  void submit_member(int member, disk::IoRequest req, disk::Disk::Done done);
+  sim::ValueTask<disk::IoResult> member_io(int member, disk::IoRequest req);
+  Sector data_offset() const { return layout_.data_offset; }
+
+  // --- superblock (md_sb.cc) -------------------------------------------------
+  void set_sb_change(bool devs);   // MD_SB_CHANGE_CLEAN / _DEVS + PENDING, wake
+  sim::Task md_update_sb();
+  Superblock1 build_sb(const Member& m) const;
+
+  // --- md thread --------------------------------------------------------------
+  void wake_thread();
+  sim::Task md_thread();
+  sim::Task md_check_recovery();
+
+  // --- sync (md_sync.cc) ---------------------------------------------------------
+  sim::Task md_do_sync(SyncKind kind);
+  void start_sync_action(SyncAction a);
+  bool sync_busy() const { return sync_running_ || recovery_needed_; }
+  bool sync_interrupted() const { return recovery_intr_; }
+  bool fullsync() const { return fullsync_; }
+  bool sync_requested() const { return sync_requested_; }
+
+  // --- errors and membership ------------------------------------------------------
+  void md_error(int member);
+  bool re_add(int member);
+  void remove(int member);
+
+  // --- state (read by raid1 and the Array facade) -------------------------
+  sim::Simulator& sim_;
+  ArrayConfig config_;
+  MemberLayout layout_;
+  SectorCount sync_size_;
+  std::vector<Member> members_;
+  std::unique_ptr<IntentBackend> intent_;
+  std::unique_ptr<Personality> pers_;
+  ArrayCounters counters_;
+  DataWriteHook data_write_hook_;
+
+  uint64_t events_ = 0;
+  bool can_decrease_events_ = false;
+  bool in_sync_ = true;              // clean
+  int safemode_ = 0;                 // 1: timer expired
+  uint64_t writes_pending_ = 0;
+  bool sb_change_clean_ = false;
+  bool sb_change_devs_ = false;
+  bool sb_change_pending_ = false;
+  bool sb_writing_ = false;
+  bool broken_ = false;
+  Sector resync_offset_ = Sector::max();  // recovery_cp
+  bool recovery_needed_ = false;
+  bool recovery_intr_ = false;
+  bool sync_running_ = false;
+  bool sync_requested_ = false;      // check / repair (MD_RECOVERY_REQUESTED)
+  SyncAction requested_action_ = SyncAction::idle;
+  SyncAction current_action_ = SyncAction::idle;
+  bool fullsync_ = false;            // conf->fullsync (new member)
+  uint64_t next_write_id_ = 1;
+  uint64_t user_inflight_ = 0;
+
+  sim::WaitQueue sb_wait_;           // sb written, writes_pending changes
+  sim::WaitQueue thread_wq_;
+  sim::WaitQueue idle_wq_;           // sync / stop progress
+  bool thread_wakeup_ = false;
+  bool thread_stop_ = false;
+  bool thread_exited_ = true;
+  bool running_ = false;
+  sim::Instant daemon_next_;
+  sim::Instant safemode_deadline_;
+  sim::EventId safemode_timer_;
+  uint32_t actor_ = 0;
+
+ private:
+  sim::Task submitter(std::vector<UserIo> ios, UserDone done, bool plug);
+  void arm_safemode_timer();
+  void safemode_fire();
+  void start_threads();
+  void decide_sync();
+};
+
+// Counts an IO on the member counters of the array.
+void tally_member_io(ArrayCounters& c, const disk::IoRequest& req);
+
+}  // namespace mdsim::md

@@ -1,0 +1,61 @@
+// The md personality interface (struct md_personality): what the md core asks
+// of raid1 today and of raid10 / raid5 later. The core owns members, the
+// superblock, events, safemode and the sync thread loop (md_do_sync); the
+// personality owns the data path, its daemon thread (raid1d), the barrier and
+// sync_request.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "model/disk/sector.h"
+#include "model/md/array.h"
+#include "sim/task.h"
+
+namespace mdsim::md {
+
+class Mddev;
+class Plug;
+
+// One user request inside the engine (the master bio).
+struct MasterIo {
+  UserIo io;
+  UserDone done;
+  UserResult result;
+  bool write_started = false;  // md_write_start taken (md_write_end due)
+};
+
+enum class SyncKind : uint8_t { resync, recovery, check, repair };
+
+class Personality {
+ public:
+  virtual ~Personality() = default;
+  virtual int level() const = 0;
+  virtual SectorCount array_sectors() const = 0;
+  // Start the personality's thread (raid1d). Called once the array runs.
+  virtual void run() = 0;
+  // pers->make_request: REQUIRES io->io.op is write, read or discard.
+  // `plug` is the submitter's plug, or null when the call has none.
+  virtual sim::Task make_request(std::unique_ptr<MasterIo> io, Plug* plug) = 0;
+  // blk_finish_plug of the submission call (raid1_unplug, from_schedule false).
+  virtual sim::Task finish_plug(Plug& plug) = 0;
+  // The submitter is about to sleep: hand the plugged bios to the daemon.
+  virtual void unplug_from_schedule(Plug& plug) = 0;
+  // pers->sync_request: handles [sector, ...) and returns sectors done or
+  // skipped (> 0 unless sector >= max).
+  virtual sim::ValueTask<SectorCount> sync_request(Sector sector, Sector max, SyncKind kind) = 0;
+  // pers->error_handler (md_error). Returns false if the member was not failed
+  // (last In_sync member: the array is marked broken instead).
+  virtual bool error_handler(int member) = 0;
+  // pers->hot_add_disk: a re-added member starts recovery.
+  virtual void add_disk(int member, bool fullsync) = 0;
+  virtual int degraded() const = 0;
+  // raid456 refuses a dirty degraded start; raid1 does not.
+  virtual bool refuses_dirty_degraded() const { return false; }
+  // No request in flight in the personality (writes, reads, retries).
+  virtual bool quiet() const = 0;
+  // Stop the daemon thread (array stop).
+  virtual void stop() = 0;
+};
+
+}  // namespace mdsim::md

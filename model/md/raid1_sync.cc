@@ -1,0 +1,115 @@
+// raid1 sync_request: resync, recovery, check and repair of one window.
+#include <algorithm>
+
+#include "model/md/raid1.h"
+#include "sim/assert.h"
+
+namespace mdsim::md {
+
+int Raid1::sync_source(Sector s, SectorCount n) const {
+  // Read from an In_sync member; a non-write-mostly one is preferred.
+  int pick = -1;
+  for (const Member& m : md_.members_) {
+    if (!m.writable() || !m.in_sync || m.badblocks.overlaps(s, n)) continue;
+    if (!m.write_mostly) return m.index;
+    if (pick < 0) pick = m.index;
+  }
+  return pick;
+}
+
+sim::ValueTask<SectorCount> Raid1::sync_request(Sector sector, Sector max, SyncKind kind) {
+  IntentBackend& intent = *md_.intent_;
+  SIM_ASSERT(sector < max);
+  const bool requested = kind == SyncKind::check || kind == SyncKind::repair;
+  const bool must = fullsync_ || requested;
+  // Probe (degraded = true records nothing): skip clean ranges quickly.
+  const SyncAnswer probe = intent.start_sync(sector, true);
+  if (!probe.value && !must) {
+    const uint64_t skip = std::max<uint64_t>(1, probe.blocks.value());
+    co_return SectorCount(std::min<uint64_t>(skip, (max - sector).value()));
+  }
+  co_await intent.cond_end_sync(sector, false);
+  co_await barrier_.raise_barrier(sector);
+  // still_degraded: a slot has no usable member at all, so NEEDED must stay.
+  int usable = 0;
+  for (const Member& m : md_.members_)
+    if (m.writable()) ++usable;
+  const bool still_degraded = usable < md_.config_.raid_disks;
+  // Grow the window chunk by chunk while the intent says "sync" (this call
+  // turns NEEDED into RESYNC), up to RESYNC_SECTORS and the barrier unit.
+  uint64_t len = 0;
+  const uint64_t unit_end = ((sector.value() >> kBarrierUnitSectorBits) + 1) << kBarrierUnitSectorBits;
+  const uint64_t limit = std::min({kResyncSectors, (max - sector).value(), unit_end - sector.value()});
+  while (len < limit) {
+    const SyncAnswer a = intent.start_sync(sector + SectorCount(len), still_degraded);
+    if (!a.value && !must) break;
+    len += std::max<uint64_t>(1, std::min<uint64_t>(a.blocks.value(), limit - len));
+  }
+  if (len == 0) {
+    barrier_.lower_barrier(sector);
+    co_return SectorCount(std::max<uint64_t>(1, std::min<uint64_t>(probe.blocks.value(), (max - sector).value())));
+  }
+  len = std::min(len, limit);
+  bool ok = true;
+  co_await sync_io(sector, SectorCount(len), kind, ok);
+  if (!ok) intent.end_sync(sector, true);  // abort_sync_write: back to NEEDED
+  md_.counters_.resync_sectors += len;
+  barrier_.lower_barrier(sector);
+  co_return SectorCount(len);
+}
+
+sim::Task Raid1::sync_io(Sector s, SectorCount n, SyncKind kind, bool& ok) {
+  const Sector dev = md_.data_offset() + SectorCount(s.value());
+  auto read_from = [&](int member) {
+    disk::IoRequest rd;
+    rd.op = disk::IoOp::read;
+    rd.sector = dev;
+    rd.count = n;
+    rd.io_class = disk::IoClass::resync;
+    return md_.member_io(member, std::move(rd));
+  };
+  const int src = sync_source(s, n);
+  if (src < 0) {
+    ok = false;
+    co_return;
+  }
+  disk::IoResult base = co_await read_from(src);
+  if (!base.ok()) {
+    ok = false;
+    md_.md_error(src);
+    co_return;
+  }
+  std::vector<int> targets;
+  const bool requested = kind == SyncKind::check || kind == SyncKind::repair;
+  for (const Member& m : md_.members_) {
+    if (m.index == src || !m.writable()) continue;
+    if (kind == SyncKind::recovery && m.in_sync) continue;
+    if (requested) {
+      // process_checks: compare every In_sync mirror with the source.
+      if (!m.in_sync) continue;
+      disk::IoResult other = co_await read_from(m.index);
+      if (other.ok() && other.words == base.words) continue;
+      uint64_t diff = 0;
+      for (size_t i = 0; i < base.words.size(); ++i)
+        if (!other.ok() || other.words[i] != base.words[i]) ++diff;
+      md_.counters_.mismatch_sectors += diff;
+      if (kind == SyncKind::check) continue;
+    }
+    targets.push_back(m.index);
+  }
+  for (int t : targets) {
+    disk::IoRequest wr;
+    wr.sector = dev;
+    wr.count = n;
+    wr.io_class = disk::IoClass::resync;
+    wr.payload.stamps = base.words;
+    disk::IoResult w = co_await md_.member_io(t, std::move(wr));
+    if (!w.ok()) {
+      ok = false;
+      md_.members_[t].write_error_seen = true;
+      md_.md_error(t);
+    }
+  }
+}
+
+}  // namespace mdsim::md

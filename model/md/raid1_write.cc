@@ -1,0 +1,207 @@
+// raid1 write path: raid1_write_request, raid1_end_write_request,
+// r1_bio_write_done, handle_write_finished / narrow_write_error.
+#include <algorithm>
+
+#include "model/md/raid1.h"
+#include "sim/assert.h"
+
+namespace mdsim::md {
+
+sim::Task Raid1::wait_blocked_rdev(Sector s, SectorCount n, Plug* plug) {
+  // A mirror with WriteErrorSeen and unacknowledged bad blocks in the range
+  // blocks the writer until the bad-block list is on disk.
+  for (;;) {
+    bool blocked = false;
+    for (const Member& m : md_.members_)
+      if (m.writable() && m.write_error_seen && m.badblocks.has_unacked() &&
+          m.badblocks.overlaps(s, n))
+        blocked = true;
+    if (!blocked) co_return;
+    if (plug) unplug_from_schedule(*plug);
+    co_await md_.wait_sb_written();
+    if (md_.sb_change_pending_) continue;
+    bool still = false;
+    for (const Member& m : md_.members_)
+      if (m.writable() && m.badblocks.has_unacked() && m.badblocks.overlaps(s, n)) still = true;
+    if (still) co_await md_.sim_.yield();
+  }
+}
+
+sim::Task Raid1::write_request(std::unique_ptr<MasterIo> io, Plug* plug) {
+  const Sector s = io->io.sector;
+  const SectorCount n = io->io.count;
+  const bool discard = io->io.op == UserOp::discard;
+  // raid1_make_request splits at barrier units; we require callers not to
+  // cross one (the workload generator aligns IOs) and assert it.
+  SIM_ASSERT(n.value() > 0);
+  SIM_ASSERT((s.value() >> kBarrierUnitSectorBits) ==
+             ((s + n).value() - 1) >> kBarrierUnitSectorBits);
+  if (!barrier_.try_wait_barrier(s)) {
+    if (plug) unplug_from_schedule(*plug);
+    co_await barrier_.wait_barrier(s);
+  }
+  co_await wait_blocked_rdev(s, n, plug);
+  IntentBackend& intent = *md_.intent_;
+  // Targets: every writable member whose range has no known bad block.
+  std::vector<int> targets;
+  bool behind_ok = false;
+  for (const Member& m : md_.members_) {
+    if (!m.writable()) continue;
+    if (m.badblocks.overlaps(s, n)) continue;  // simplification: skip, no split
+    targets.push_back(m.index);
+  }
+  const uint32_t wb = md_.config_.intent.write_behind;
+  if (!discard && wb > 0 && intent.supports_behind_writes()) {
+    behind_ok = true;
+    if (behind_writes_ >= wb) {
+      if (plug) unplug_from_schedule(*plug);
+      while (behind_writes_ >= wb) co_await behind_wq_.wait();
+    }
+  }
+  // md_account_bio -> bitmap start_write / start_discard.
+  if (discard) co_await intent.start_discard(s, n);
+  else co_await intent.start_write(s, n);
+  auto* r1 = new R1Bio;
+  ++r1bios_;
+  r1->master = std::move(io);
+  r1->sector = s;
+  r1->count = n;
+  r1->discard = discard;
+  r1->remaining = static_cast<int>(targets.size());
+  std::vector<uint64_t> stamps;
+  if (!discard) {
+    stamps.resize(n.value());
+    const uint64_t id = r1->master->io.write_id;
+    for (uint64_t i = 0; i < n.value(); ++i) stamps[i] = stamp(id, i);
+  }
+  if (targets.empty()) {
+    write_done(r1);
+    co_return;
+  }
+  for (size_t k = 0; k < targets.size(); ++k) {
+    const int t = targets[k];
+    const bool behind = behind_ok && md_.members_[t].write_mostly;
+    if (behind) {
+      ++r1->behind_remaining;
+      ++r1->behind_count;
+      ++behind_writes_;
+      intent.start_behind_write();
+    }
+    MemberBio b;
+    b.member = t;
+    b.req.op = discard ? disk::IoOp::discard : disk::IoOp::write;
+    b.req.sector = md_.data_offset() + SectorCount(s.value());
+    b.req.count = n;
+    b.req.io_class = disk::IoClass::data;
+    if (!discard) {
+      if (k + 1 == targets.size()) b.req.payload.stamps = std::move(stamps);
+      else b.req.payload.stamps = stamps;
+    }
+    b.done = [this, r1, t, behind](disk::IoResult r) { end_write_request(r1, t, behind, r); };
+    add_bio(std::move(b), plug);
+  }
+  // raid1_add_bio_to_plug: flush early once the plug holds 32 x copies bios.
+  const uint32_t copies = static_cast<uint32_t>(md_.config_.raid_disks) * 2;
+  if (plug && plug->count / kMaxPlugBio >= copies) co_await finish_plug(*plug);
+}
+
+void Raid1::end_write_request(R1Bio* r1, int member, bool behind, const disk::IoResult& res) {
+  Member& m = md_.members_.at(member);
+  if (res.ok()) {
+    r1->uptodate = true;
+  } else if (res.status == disk::IoStatus::media_error && !m.faulty) {
+    // WriteErrorSeen + R1BIO_WriteError: raid1d narrows it to bad blocks.
+    m.write_error_seen = true;
+    m.want_replacement = true;
+    r1->failed.push_back(member);
+  } else {
+    // A dead or missing device: fail it at once (as with FailFast).
+    md_.md_error(member);
+  }
+  if (behind) {
+    --r1->behind_remaining;
+    SIM_ASSERT(behind_writes_ > 0);
+    --behind_writes_;
+    md_.intent_->end_behind_write();
+    behind_wq_.wake_all();
+  }
+  --r1->remaining;
+  SIM_ASSERT(r1->remaining >= 0);
+  // Write-behind: acknowledge once only behind copies are left.
+  if (!r1->returned && r1->remaining > 0 && r1->remaining == r1->behind_remaining &&
+      r1->uptodate && r1->failed.empty()) {
+    r1->returned = true;
+    md_.complete_user(*r1->master, true);
+  }
+  if (r1->remaining == 0) write_done(r1);
+}
+
+void Raid1::write_done(R1Bio* r1) {
+  // r1_bio_write_done: failed mirrors go to raid1d first.
+  if (!r1->failed.empty()) {
+    barrier_.queued(r1->sector, +1);
+    write_finished_.push_back(r1);
+    raid1d_wq_.wake_all();
+    return;
+  }
+  close_write(r1);
+}
+
+void Raid1::close_write(R1Bio* r1) {
+  // md_end_clone_io: bitmap end_write after every mirror completed (the bit
+  // is kept while write-behind copies are outstanding).
+  if (r1->discard) md_.intent_->end_discard(r1->sector, r1->count);
+  else md_.intent_->end_write(r1->sector, r1->count);
+  barrier_.allow_barrier(r1->sector);
+  if (!r1->returned) {
+    r1->returned = true;
+    md_.complete_user(*r1->master, r1->uptodate);
+  }
+  --r1bios_;
+  delete r1;
+}
+
+sim::Task Raid1::handle_write_finished(R1Bio* r1) {
+  // narrow_write_error: rewrite in bad-block-sized pieces; each failing piece
+  // becomes a bad block; when that is impossible the member is failed.
+  bool recorded = false;
+  for (int member : r1->failed) {
+    Member& m = md_.members_.at(member);
+    if (m.faulty) continue;
+    const uint64_t block = std::max<uint64_t>(1, m.disk->config().logical_block_bytes / 512);
+    bool ok = true;
+    for (uint64_t off = 0; off < r1->count.value() && ok; off += block) {
+      const uint64_t len = std::min<uint64_t>(block, r1->count.value() - off);
+      disk::IoRequest req;
+      req.op = disk::IoOp::write;
+      req.sector = md_.data_offset() + SectorCount(r1->sector.value() + off);
+      req.count = SectorCount(len);
+      req.io_class = disk::IoClass::data;
+      if (!r1->discard) {
+        req.payload.stamps.resize(len);
+        for (uint64_t i = 0; i < len; ++i) req.payload.stamps[i] = stamp(r1->master->io.write_id, off + i);
+      } else {
+        req.op = disk::IoOp::discard;
+      }
+      disk::IoResult r = co_await md_.member_io(member, std::move(req));
+      if (r.ok()) continue;
+      if (!m.badblocks.set(r1->sector + SectorCount(off), SectorCount(len))) {
+        md_.md_error(member);
+        ok = false;
+      } else {
+        recorded = true;
+      }
+    }
+  }
+  if (recorded) {
+    // The r1bio waits on bio_end_io_list until the bad-block list is on disk.
+    md_.set_sb_change(false);
+    co_await md_.wait_sb_written();
+  } else if (md_.sb_change_pending_) {
+    co_await md_.wait_sb_written();  // a member failure is persisted first
+  }
+  r1->failed.clear();
+  close_write(r1);
+}
+
+}  // namespace mdsim::md
