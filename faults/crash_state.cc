@@ -7,7 +7,7 @@
 
 namespace mdsim::faults {
 
-DiskImage apply(const Disk::CrashLayers& layers, const CrashChoice& choice) {
+DiskImage apply_crash(const Disk::CrashLayers& layers, const CrashChoice& choice) {
   DiskImage img = layers.media;  // O(1): shares the tree until written
   uint64_t last = 0;
   for (size_t i = 0; i < choice.cached_kept.size(); ++i) {
@@ -47,11 +47,13 @@ CrashState capture(const std::vector<const Disk*>& disks) {
   return s;
 }
 
-std::vector<DiskImage> apply(const CrashState& state, const CrashStateChoice& choice) {
+std::vector<DiskImage> apply_crash(const CrashState& state, const CrashStateChoice& choice) {
   SIM_ASSERT(choice.size() == state.disks.size());
   std::vector<DiskImage> out;
   out.reserve(state.disks.size());
-  for (size_t d = 0; d < state.disks.size(); ++d) out.push_back(apply(state.disks[d], choice[d]));
+  for (size_t d = 0; d < state.disks.size(); ++d) {
+    out.push_back(apply_crash(state.disks[d], choice[d]));
+  }
   return out;
 }
 

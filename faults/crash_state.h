@@ -3,7 +3,7 @@
 // A CrashState is the crash-model layers (model/disk/disk.h) of every member at
 // one instant. A CrashChoice says, per disk, which completed-but-unflushed
 // writes persist and which logical blocks of in-flight writes persist (torn
-// writes; a logical block is atomic). apply() builds the post-crash media:
+// writes; a logical block is atomic). apply_crash() builds the post-crash media:
 //
 //   media  +  kept cached writes, in completion order
 //          +  kept blocks of in-flight writes, in submission order
@@ -53,7 +53,7 @@ struct CrashChoice {
 };
 
 // The post-crash media of one disk. REQUIRES: choice indices valid for layers.
-DiskImage apply(const Disk::CrashLayers& layers, const CrashChoice& choice);
+DiskImage apply_crash(const Disk::CrashLayers& layers, const CrashChoice& choice);
 
 struct CrashState {
   std::vector<Disk::CrashLayers> disks;  // one per member, in member order
@@ -61,7 +61,7 @@ struct CrashState {
 CrashState capture(const std::vector<const Disk*>& disks);
 
 using CrashStateChoice = std::vector<CrashChoice>;  // one per disk of the state
-std::vector<DiskImage> apply(const CrashState& state, const CrashStateChoice& choice);
+std::vector<DiskImage> apply_crash(const CrashState& state, const CrashStateChoice& choice);
 
 inline constexpr uint64_t kCrashChoicesMax = 1'000'000;
 
