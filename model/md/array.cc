@@ -127,5 +127,6 @@ Sector Array::data_offset() const { return md_->data_offset(); }
 IntentBackend& Array::intent() { return *md_->intent_; }
 const IntentBackend& Array::intent() const { return *md_->intent_; }
 void Array::set_data_write_hook(DataWriteHook hook) { md_->data_write_hook_ = std::move(hook); }
+void Array::set_member_io_hook(MemberIoHook hook) { md_->member_io_hook_ = std::move(hook); }
 
 }  // namespace mdsim::md

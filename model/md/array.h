@@ -180,6 +180,8 @@ struct DataWriteEvent {
   sim::Instant at;
 };
 using DataWriteHook = std::function<void(const DataWriteEvent&)>;
+// Observation of every member request at submission (tests: exact IO order).
+using MemberIoHook = std::function<void(int member, const disk::IoRequest&)>;
 
 struct AssembleOptions {
   ArrayConfig runtime;    // only the run-time knobs are used (check, speed, plug)
@@ -238,6 +240,7 @@ class Array {
   IntentBackend& intent();
   const IntentBackend& intent() const;
   void set_data_write_hook(DataWriteHook hook);
+  void set_member_io_hook(MemberIoHook hook);
 
   Mddev& core() { return *md_; }
 

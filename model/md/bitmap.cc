@@ -156,8 +156,7 @@ sim::Task Bitmap::create(bool assume_clean) {
   for (uint64_t c = 0; c < chunks_; ++c)
     filemap_[kBitmapSuperBytes + c / 8] |= static_cast<uint8_t>(1u << (c % 8));
   for (uint64_t p = 0; p < pages_; ++p) write_page_async(p);
-  co_await wait_inflight();
-  std::fill(filemap_.begin(), filemap_.end(), uint8_t{0});  // load() reads it back
+  co_await wait_inflight();  // memory keeps the same image; load() reads it back
 }
 
 sim::Task Bitmap::load(Sector resync_offset) {

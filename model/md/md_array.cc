@@ -144,6 +144,7 @@ void Mddev::submit_member(int member, disk::IoRequest req, disk::Disk::Done done
     if (data_write_hook_) data_write_hook_(ev);
   }
   tally_member_io(counters_, req);
+  if (member_io_hook_) member_io_hook_(member, req);
   ++m.nr_pending;
   m.disk->submit(std::move(req), [this, member, done = std::move(done)](disk::IoResult r) {
     --members_[member].nr_pending;

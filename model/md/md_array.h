@@ -112,6 +112,7 @@ class Mddev final : public IntentHost {
   std::unique_ptr<Personality> pers_;
   ArrayCounters counters_;
   DataWriteHook data_write_hook_;
+  MemberIoHook member_io_hook_;
 
   uint64_t events_ = 0;
   bool can_decrease_events_ = false;
