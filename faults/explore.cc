@@ -163,7 +163,7 @@ const AssemblyFacts& Explorer::facts_for(const CrashState& st, const CrashStateC
 
 void Explorer::check_choice(OpsRunner& run, const CrashState& st, const CrashStateChoice& c,
                             const std::vector<Sector>& base_diff, uint64_t event) {
-  std::vector<DiskImage> images = faults::apply(st, c);
+  std::vector<DiskImage> images = faults::apply_crash(st, c);
   const AssemblyFacts& f = facts_for(st, c, images);
   ++sum_.states;
   if (f.refused) {
@@ -218,7 +218,7 @@ void Explorer::deep_state(OpsRunner& run, const CrashState& st, std::vector<Disk
     CrashStateChoice c;
     auto chooser = CrashChoiceEnumerator::random(st2, rng.next_u64(), 1);
     if (!chooser.next(c)) return;
-    auto images2 = faults::apply(st2, c);
+    auto images2 = faults::apply_crash(st2, c);
     w.reset();
     ++sum_.assemblies;
     w = assemble_world(setup_, world_index_++, images2, false);

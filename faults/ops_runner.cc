@@ -176,7 +176,7 @@ void OpsRunner::power_loss(uint64_t choice) {
   CrashStateChoice pick;
   auto chooser = CrashChoiceEnumerator::random(state, sim::mix64(setup_.seed ^ sim::mix64(choice + 1)), 1);
   SIM_ASSERT(chooser.next(pick));
-  std::vector<DiskImage> images = faults::apply(state, pick);
+  std::vector<DiskImage> images = faults::apply_crash(state, pick);
   // Writes in flight at the crash have ended: landed or not. Completing them
   // (not durable) lets later durable writes supersede them.
   for (uint64_t id : in_flight_) oracle_.write_completed(id, false);

@@ -167,7 +167,10 @@ sim::ValueTask<disk::IoResult> Mddev::member_io(int member, disk::IoRequest req)
     }
     disk::IoResult await_resume() { return std::move(result); }
   };
-  co_return co_await Awaiter{*this, member, std::move(req), {}};
+  // A named awaiter: g++ 12 may bitwise-copy a temporary aggregate awaiter into
+  // the frame and destroy both, freeing the request payload the disk now owns.
+  Awaiter aw{*this, member, std::move(req), {}};
+  co_return co_await aw;
 }
 
 // ---------------------------------------------------------------------------
