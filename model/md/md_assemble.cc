@@ -139,6 +139,7 @@ sim::Task Mddev::assemble_task(const AssembleOptions& opts, AssembleDecision& de
       io.write_behind = bsb->write_behind;
     }
   }
+  io.mutants = config_.mutants;
   config_.intent = io;
   intent_ = make_intent_backend(*this, io);
   co_await intent_->load(resync_offset_);

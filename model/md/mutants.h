@@ -26,13 +26,13 @@ enum class Mutant : uint8_t {
   write_error_ignored,       // a member write error neither fails the member nor records a bad block
   degraded_write_clears,     // a write on a degraded array ends its intent as if all mirrors were written
   skip_second_mirror,        // raid1 writes only the first In_sync mirror
-  end_write_early,           // end_write called when the first mirror completes, not the last
+  flush_first_member_only,   // a user flush (PREFLUSH) is sent to the first member only
   // --- classic bitmap -----------------------------------------------------
-  bitmap_no_preflush_clear,  // PREFLUSH dropped from the bitmap page write that clears bits
+  metadata_no_fua,           // intent/superblock writes lose PREFLUSH|FUA (sit in the volatile cache)
   daemon_clears_inflight,    // daemon clears a chunk whose write counter is non-zero
   bitmap_set_in_memory_only, // start_write sets the bit in memory; unplug does not write it
   bitmap_load_ignores_dirty, // bitmap_load does not turn on-disk set bits into NEEDED
-  events_cleared_degraded,   // events_cleared advanced while the array is degraded
+  readd_ignores_events,      // re-add always trusts the bitmap (events_cleared check skipped)
   // --- md core / resync ---------------------------------------------------
   resync_skips_needed,       // md_do_sync skips chunks the intent marks as needing sync
   end_sync_partial_clean,    // end_sync marks a partly synced chunk clean
