@@ -79,9 +79,15 @@ std::vector<int> in_sync_members(const ArrayView& view) {
 
 bool members_agree(const ArrayView& view, const std::vector<int>& members, Sector s) {
   if (members.size() < 2) return true;
-  const uint64_t first = view.data_word(members[0], s);
-  for (size_t i = 1; i < members.size(); ++i)
-    if (view.data_word(members[i], s) != first) return false;
+  bool have = false;
+  uint64_t first = 0;
+  for (int m : members) {
+    if (!view.member_has_sector(m, s)) continue;
+    const uint64_t w = view.data_word(m, s);
+    if (have && w != first) return false;
+    first = w;
+    have = true;
+  }
   return true;
 }
 
@@ -173,7 +179,8 @@ CheckResult check_convergence(const ArrayView& view, std::span<const Sector> can
     std::string why;
     if (!members_agree(view, members, s)) {
       why = "mirrors still differ after the resync finished";
-    } else if (!members.empty() && !oracle.allowed(s, view.data_word(members[0], s))) {
+    } else if (!members.empty() && view.member_has_sector(members[0], s) &&
+               !oracle.allowed(s, view.data_word(members[0], s))) {
       why = "value the user could not have seen; oracle: " + oracle.describe(s);
     } else {
       continue;
@@ -198,7 +205,7 @@ CheckResult check_durability(const ArrayView& view, const Oracle& oracle,
     if (!oracle.has_durable(s, nullptr)) continue;
     ++examined;
     for (int m : members) {
-      if (oracle.allowed(s, view.data_word(m, s))) continue;
+      if (!view.member_has_sector(m, s) || oracle.allowed(s, view.data_word(m, s))) continue;
       if (!vb.add(s, "member" + std::to_string(m) +
                          " lost acknowledged durable data; oracle: " + oracle.describe(s)))
         return vb.finish(examined, "");

@@ -42,6 +42,13 @@ class ArrayView {
   virtual bool member_in_sync(int m) const = 0;
   // Content word of member m at data sector s (member sector - data_offset).
   virtual uint64_t data_word(int m, Sector s) const = 0;
+  // Is sector s of member m readable data? False on a recorded bad block:
+  // md never reads it there (it reads another mirror), so it may differ.
+  virtual bool member_has_sector(int m, Sector s) const {
+    (void)m;
+    (void)s;
+    return true;
+  }
 };
 
 // A sorted set of disjoint sector ranges, for "will be resynced" questions.

@@ -11,10 +11,10 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::array<std::string_view, 13> kOpNames{
+constexpr std::array<std::string_view, 14> kOpNames{
     "write",      "discard",     "flush",     "advance",   "wait",
     "power_loss", "fail_disk",   "remove_disk", "readd_disk", "bad_block",
-    "slow_disk",  "start_resync", "daemon_tick"};
+    "slow_disk",  "start_resync", "daemon_tick", "write_error"};
 
 [[noreturn]] void bad(const std::string& pointer, const std::string& what) {
   throw std::invalid_argument(pointer + ": " + what);
@@ -77,6 +77,7 @@ json op_to_json(const Op& op) {
     case OpKind::remove_disk:
     case OpKind::readd_disk: j["disk"] = op.disk; break;
     case OpKind::bad_block:
+    case OpKind::write_error:
       j["disk"] = op.disk;
       j["sector"] = op.sector;
       j["sectors"] = op.sectors;
@@ -118,6 +119,7 @@ Op op_from_json(const json& j, const std::string& pointer) {
     case OpKind::remove_disk:
     case OpKind::readd_disk: op.disk = static_cast<int>(get_u64(j, "disk", pointer)); break;
     case OpKind::bad_block:
+    case OpKind::write_error:
       op.disk = static_cast<int>(get_u64(j, "disk", pointer));
       op.sector = get_u64(j, "sector", pointer);
       op.sectors = get_u64(j, "sectors", pointer);

@@ -35,7 +35,7 @@ namespace mdsim::faults {
 
 enum class OpKind : uint8_t {
   write, discard, flush, advance, wait, power_loss, fail_disk, remove_disk,
-  readd_disk, bad_block, slow_disk, start_resync, daemon_tick,
+  readd_disk, bad_block, slow_disk, start_resync, daemon_tick, write_error,
 };
 std::string_view op_kind_name(OpKind k);
 std::optional<OpKind> op_kind_from_name(std::string_view name);

@@ -12,6 +12,11 @@
 
 namespace mdsim::faults {
 
+namespace {
+// raid1 barrier unit (BARRIER_UNIT_SECTOR_BITS): user IO never crosses one.
+constexpr uint64_t kBarrierUnitBits = 17;
+}  // namespace
+
 using disk::Disk;
 using disk::DiskImage;
 
@@ -108,44 +113,73 @@ void OpsRunner::execute(std::span<const Op> ops, size_t& i) {
   ++i;
 }
 
+void OpsRunner::wait_no_overlap(uint64_t start, uint64_t n) {
+  // A file system never has two overlapping writes in flight (the page cache
+  // serialises them) and md does not order them, so neither do we.
+  auto overlaps = [&] {
+    for (const InFlight& f : in_flight_)
+      if (f.start < start + n && start < f.end) return true;
+    return false;
+  };
+  if (!overlaps()) return;
+  step_until(world_->sim->now().ns() + options_.settle_limit_ns, [&] { return !overlaps(); });
+}
+
+void OpsRunner::user_io_done(uint64_t oracle_id) {
+  auto it = std::find_if(in_flight_.begin(), in_flight_.end(),
+                         [&](const InFlight& f) { return f.id == oracle_id; });
+  if (it == in_flight_.end()) return;
+  in_flight_.erase(it);
+  oracle_.write_completed(oracle_id, false);
+}
+
 void OpsRunner::submit_writes(std::span<const Op> ops, size_t& i) {
   std::vector<md::UserIo> batch;
   const uint64_t capacity = world_->array->capacity().value();
+  auto submit = [&] {
+    if (batch.empty()) return;
+    world_->array->submit_batch(std::move(batch), [this](const md::UserIo& io, const md::UserResult&) {
+      user_io_done(io.write_id);
+    });
+    batch.clear();
+  };
   do {
     const Op& op = ops[i];
     const uint64_t start = std::min(op.sector, capacity - 1);
-    const uint64_t n = std::clamp<uint64_t>(op.sectors, 1, std::min(capacity - start, md::kMaxSectorsPerUserIo));
+    const uint64_t unit_end = ((start >> kBarrierUnitBits) + 1) << kBarrierUnitBits;
+    const uint64_t n = std::clamp<uint64_t>(op.sectors, 1, std::min({capacity - start, unit_end - start,
+                                                                      md::kMaxSectorsPerUserIo}));
+    bool clash = false;
+    for (const InFlight& f : in_flight_) clash |= f.start < start + n && start < f.end;
+    if (clash) {
+      submit();  // the call so far goes out; this write waits for the overlap
+      wait_no_overlap(start, n);
+      if (outcome_.failed) return;
+    }
     md::UserIo io{md::UserOp::write, Sector(start), SectorCount(n), next_write_id_++, 0};
     std::vector<uint64_t> words(n);
     for (uint64_t k = 0; k < n; ++k) words[k] = md::stamp(io.write_id, k);
     oracle_.write_submitted(io.write_id, io.sector, io.count, words);
-    in_flight_.push_back(io.write_id);
+    in_flight_.push_back({io.write_id, start, start + n});
     batch.push_back(io);
     ++i;
   } while (i < ops.size() && ops[i].kind == OpKind::write && ops[i].batch);
-  world_->array->submit_batch(std::move(batch), [this](const md::UserIo& io, const md::UserResult&) {
-    auto it = std::find(in_flight_.begin(), in_flight_.end(), io.write_id);
-    if (it == in_flight_.end()) return;
-    in_flight_.erase(it);
-    oracle_.write_completed(io.write_id, false);
-  });
+  submit();
 }
 
 void OpsRunner::submit_discard(const Op& op) {
   const uint64_t capacity = world_->array->capacity().value();
   const uint64_t start = std::min(op.sector, capacity - 1);
-  const uint64_t n = std::clamp<uint64_t>(op.sectors, 1, capacity - start);
+  const uint64_t unit_end = ((start >> kBarrierUnitBits) + 1) << kBarrierUnitBits;
+  const uint64_t n = std::clamp<uint64_t>(op.sectors, 1, std::min(capacity - start, unit_end - start));
+  wait_no_overlap(start, n);
+  if (outcome_.failed) return;
   // Oracle ids of discards live above any write id (the array never sees them).
   const uint64_t id = (1ull << 62) + next_write_id_++;
   oracle_.write_submitted(id, Sector(start), SectorCount(n), std::vector<uint64_t>(n, 0));
-  in_flight_.push_back(id);
+  in_flight_.push_back({id, start, start + n});
   md::UserIo io{md::UserOp::discard, Sector(start), SectorCount(n), 0, id};
-  world_->array->submit(io, [this](const md::UserIo& done, const md::UserResult&) {
-    auto it = std::find(in_flight_.begin(), in_flight_.end(), done.tag);
-    if (it == in_flight_.end()) return;
-    in_flight_.erase(it);
-    oracle_.write_completed(done.tag, false);
-  });
+  world_->array->submit(io, [this](const md::UserIo& done, const md::UserResult&) { user_io_done(done.tag); });
 }
 
 void OpsRunner::submit_flush() {
@@ -179,7 +213,7 @@ void OpsRunner::power_loss(uint64_t choice) {
   std::vector<DiskImage> images = faults::apply_crash(state, pick);
   // Writes in flight at the crash have ended: landed or not. Completing them
   // (not durable) lets later durable writes supersede them.
-  for (uint64_t id : in_flight_) oracle_.write_completed(id, false);
+  oracle_.power_loss();
   in_flight_.clear();
   outcome_.events += world_->sim->events_executed();
   ++outcome_.crashes;
@@ -215,7 +249,20 @@ void OpsRunner::management(const Op& op) {
       note_fault();
       break;
     }
-    case OpKind::slow_disk: world_->disks[op.disk]->set_slow_factor(std::max<uint32_t>(op.factor, 1)); break;
+    case OpKind::write_error: {
+      const uint64_t cap = a.capacity().value();
+      const uint64_t start = std::min(op.sector, cap - 1);
+      const uint64_t n = std::clamp<uint64_t>(op.sectors, 1, cap - start);
+      world_->disks[op.disk]->add_write_error_range({a.data_offset() + SectorCount(start), SectorCount(n)});
+      note_fault();
+      break;
+    }
+    case OpKind::slow_disk:
+      // A slow member is a fault for liveness: a resync may legitimately take
+      // longer than the settle limit.
+      world_->disks[op.disk]->set_slow_factor(std::max<uint32_t>(op.factor, 1));
+      if (op.factor > 1) note_fault();
+      break;
     case OpKind::start_resync:
       if (a.sync_action() == md::SyncAction::idle) a.start_sync_action(md::SyncAction::resync);
       break;

@@ -114,6 +114,8 @@ class OpsRunner {
   void execute(std::span<const Op> ops, size_t& i);
   void submit_writes(std::span<const Op> ops, size_t& i);
   void submit_discard(const Op& op);
+  void wait_no_overlap(uint64_t start, uint64_t n);
+  void user_io_done(uint64_t oracle_id);
   void submit_flush();
   void step_until(int64_t deadline_ns, const std::function<bool()>& done);
   void power_loss(uint64_t choice);
@@ -136,8 +138,13 @@ class OpsRunner {
   uint64_t worlds_built_ = 0;
   bool dead_ = false;            // the array could not be assembled / broke
   bool faults_since_crash_ = false;
-  // Oracle ids of user writes/discards in flight (completed at a crash).
-  std::vector<uint64_t> in_flight_;
+  // User writes/discards in flight: oracle id and array sector range.
+  struct InFlight {
+    uint64_t id;
+    uint64_t start;
+    uint64_t end;
+  };
+  std::vector<InFlight> in_flight_;
 };
 
 }  // namespace mdsim::faults

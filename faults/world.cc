@@ -1,5 +1,7 @@
 #include "faults/world.h"
 
+#include "model/md/md_array.h"
+
 namespace mdsim::faults {
 
 namespace {
@@ -94,6 +96,12 @@ RangeSet will_resync(const md::Array& a, md::AssembleDecision decision) {
   RangeSet rs(a.intent().dirty_ranges());
   if (decision == md::AssembleDecision::full_resync) rs.add({Sector(0), a.capacity()});
   return rs;
+}
+
+bool LiveView::member_has_sector(int m, Sector s) const {
+  // A recorded bad block (md's per-member list) is never read for data.
+  auto& md = const_cast<md::Array&>(array_).core();
+  return !md.members_.at(m).badblocks.overlaps(s, SectorCount(1));
 }
 
 SectorCount report_chunk(const md::Array* a) {

@@ -67,15 +67,17 @@ class ImageView : public ArrayView {
 class LiveView : public ArrayView {
  public:
   LiveView(const std::vector<std::unique_ptr<disk::Disk>>& disks, const md::Array& a)
-      : disks_(disks), data_offset_(a.data_offset()), in_sync_(trusted_members(a)) {}
+      : disks_(disks), array_(a), data_offset_(a.data_offset()), in_sync_(trusted_members(a)) {}
   int members() const override { return static_cast<int>(disks_.size()); }
   bool member_in_sync(int m) const override { return in_sync_[m]; }
   uint64_t data_word(int m, Sector s) const override {
     return disks_[m]->current_word(data_offset_ + SectorCount(s.value()));
   }
+  bool member_has_sector(int m, Sector s) const override;
 
  private:
   const std::vector<std::unique_ptr<disk::Disk>>& disks_;
+  const md::Array& array_;
   Sector data_offset_;
   std::vector<bool> in_sync_;
 };

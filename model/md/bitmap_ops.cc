@@ -193,7 +193,7 @@ bool Bitmap::needs_sync() const {
 
 bool Bitmap::can_partial_readd(uint64_t member_events) const {
   // super_1_validate: older than events_cleared -> the bitmap cannot be trusted.
-  return member_events >= events_cleared_ || opts_.mutants.on(Mutant::readd_ignores_events);
+  return member_events >= events_cleared_;
 }
 
 // ---------------------------------------------------------------------------

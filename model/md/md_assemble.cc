@@ -176,8 +176,8 @@ bool Mddev::re_add(int member) {
   m.present = true;
   m.faulty = false;
   m.raid_disk = slot;
-  m.in_sync = false;
-  m.recovery_offset = Sector(0);
+  m.in_sync = config_.mutants.on(Mutant::readd_skips_recovery);  // mutant: trusted at once
+  m.recovery_offset = m.in_sync ? kMaxSector : Sector(0);
   m.bitmap_sync = partial;
   m.write_error_seen = false;
   if (!partial) fullsync_ = true;

@@ -32,12 +32,12 @@ enum class Mutant : uint8_t {
   daemon_clears_inflight,    // daemon clears a chunk whose write counter is non-zero
   bitmap_set_in_memory_only, // start_write sets the bit in memory; unplug does not write it
   bitmap_load_ignores_dirty, // bitmap_load does not turn on-disk set bits into NEEDED
-  readd_ignores_events,      // re-add always trusts the bitmap (events_cleared check skipped)
+  readd_skips_recovery,      // a re-added member is marked In_sync at once, without recovery
   // --- md core / resync ---------------------------------------------------
   resync_skips_needed,       // md_do_sync skips chunks the intent marks as needing sync
   end_sync_partial_clean,    // end_sync marks a partly synced chunk clean
   load_from_rebuilding,      // the intent record is loaded from a rebuilding (not In_sync) member
-  resync_copies_wrong_way,   // resync copies from the last In_sync mirror instead of the first readable
+  resync_copies_wrong_way,   // resync/recovery reads from the last writable member, even one not In_sync
   clean_sb_with_writes,      // the superblock is marked clean while writes are pending
   // --- llbitmap -----------------------------------------------------------
   llbitmap_reload_keeps_dirty,       // Reload leaves Dirty as Dirty (no NeedSync)

@@ -10,8 +10,9 @@ int Raid1::sync_source(Sector s, SectorCount n) const {
   // Read from an In_sync member; a non-write-mostly one is preferred.
   int pick = -1;
   for (const Member& m : md_.members_) {
-    if (!m.writable() || !m.in_sync || m.badblocks.overlaps(s, n)) continue;
-    if (md_.config_.mutants.on(Mutant::resync_copies_wrong_way)) pick = m.index;
+    const bool wrong = md_.config_.mutants.on(Mutant::resync_copies_wrong_way);
+    if (!m.writable() || (!m.in_sync && !wrong) || m.badblocks.overlaps(s, n)) continue;
+    if (wrong) pick = m.index;  // mutant: the last writable member, in sync or not
     else if (!m.write_mostly) return m.index;
     if (pick < 0) pick = m.index;
   }
