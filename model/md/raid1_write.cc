@@ -80,6 +80,7 @@ sim::Task Raid1::write_part(std::shared_ptr<MasterIo> io, Sector s, SectorCount 
     if (m.badblocks.overlaps(s, n)) continue;  // simplification: skip, no split
     targets.push_back(m.index);
   }
+  if (md_.config_.mutants.on(Mutant::skip_second_mirror) && targets.size() > 1) targets.resize(1);
   const uint32_t wb = md_.config_.intent.write_behind;
   if (!discard && wb > 0 && intent.supports_behind_writes()) {
     behind_ok = true;
@@ -138,7 +139,8 @@ sim::Task Raid1::write_part(std::shared_ptr<MasterIo> io, Sector s, SectorCount 
 
 void Raid1::end_write_request(R1Bio* r1, int member, bool behind, const disk::IoResult& res) {
   Member& m = md_.members_.at(member);
-  if (res.ok()) {
+  if (res.ok() || (md_.config_.mutants.on(Mutant::write_error_ignored) &&
+                   res.status == disk::IoStatus::media_error)) {
     r1->uptodate = true;
   } else if (res.status == disk::IoStatus::media_error && !m.faulty) {
     // WriteErrorSeen + R1BIO_WriteError: raid1d narrows it to bad blocks.
