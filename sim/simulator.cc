@@ -6,6 +6,29 @@ namespace mdsim::sim {
 
 Simulator::Simulator(uint64_t seed) : root_(seed) {}
 
+Simulator::~Simulator() {
+  // Newest first: a process spawned by another is torn down before its parent.
+  while (!live_.empty()) {
+    LiveFrame f = live_.back();
+    live_.pop_back();
+    f.promise->owner = nullptr;
+    f.handle.destroy();
+  }
+}
+
+namespace detail {
+void forget_detached(PromiseBase& p) noexcept {
+  Simulator* sim = p.owner;
+  if (sim == nullptr) return;
+  auto& live = sim->live_;
+  const size_t i = p.owner_index;
+  live[i] = live.back();
+  live[i].promise->owner_index = i;
+  live.pop_back();
+  p.owner = nullptr;
+}
+}  // namespace detail
+
 EventId Simulator::schedule(Duration delay, Callback fn) {
   SIM_ASSERT(delay >= Duration::zero());
   return queue_.push(now_ + delay, std::move(fn));
@@ -23,7 +46,11 @@ bool Simulator::cancel(EventId& id) {
 }
 
 void Simulator::spawn(Task task) {
+  detail::PromiseBase& p = task.promise();
+  p.owner = this;
+  p.owner_index = live_.size();
   std::coroutine_handle<> h = task.detach();
+  live_.push_back(LiveFrame{h, &p});
   schedule(Duration::zero(), [h] { h.resume(); });
 }
 

@@ -14,6 +14,7 @@
 #include <coroutine>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "sim/event_queue.h"
 #include "sim/prng.h"
@@ -23,10 +24,17 @@
 namespace mdsim::sim {
 
 class Task;
+namespace detail {
+struct PromiseBase;
+void forget_detached(PromiseBase& p) noexcept;
+}  // namespace detail
 
 class Simulator {
  public:
   explicit Simulator(uint64_t seed);
+  // Destroys the frames of processes that never finished (their objects must
+  // not be touched by frame-local destructors: see docs/sim-core.md).
+  ~Simulator();
   Simulator(const Simulator&) = delete;
   Simulator& operator=(const Simulator&) = delete;
 
@@ -58,6 +66,7 @@ class Simulator {
   bool idle() { return queue_.empty(); }
 
   uint64_t events_executed() const { return executed_; }
+  size_t live_processes() const { return live_.size(); }
   size_t events_pending() const { return queue_.size(); }
   Trace& trace() { return trace_; }
   const Trace& trace() const { return trace_; }
@@ -78,7 +87,13 @@ class Simulator {
   auto yield() { return sleep(Duration::zero()); }
 
  private:
+  friend void detail::forget_detached(detail::PromiseBase& p) noexcept;
+  struct LiveFrame {
+    std::coroutine_handle<> handle;
+    detail::PromiseBase* promise;
+  };
   EventQueue queue_;
+  std::vector<LiveFrame> live_;  // detached frames not yet finished
   Prng root_;
   Trace trace_;
   Instant now_ = Instant::zero();

@@ -23,11 +23,22 @@
 
 namespace mdsim::sim {
 
+class Simulator;
+
 namespace detail {
+
+struct PromiseBase;
+// Drops a finished detached frame from its simulator's registry (simulator.cc).
+void forget_detached(PromiseBase& p) noexcept;
 
 struct PromiseBase {
   std::coroutine_handle<> continuation;
   bool detached = false;
+  // Detached frames are registered with the simulator that runs them, so that
+  // abandoning a simulation (a power loss stops every process mid-flight)
+  // reclaims their frames in ~Simulator instead of leaking them.
+  Simulator* owner = nullptr;
+  size_t owner_index = 0;
 
   std::suspend_always initial_suspend() noexcept { return {}; }
   struct FinalAwaiter {
@@ -36,7 +47,10 @@ struct PromiseBase {
     std::coroutine_handle<> await_suspend(std::coroutine_handle<P> h) noexcept {
       PromiseBase& p = h.promise();
       if (p.continuation) return p.continuation;
-      if (p.detached) h.destroy();
+      if (p.detached) {
+        forget_detached(p);
+        h.destroy();
+      }
       return std::noop_coroutine();
     }
     void await_resume() noexcept {}
@@ -83,6 +97,7 @@ class Task : public detail::TaskHandle<struct TaskPromise> {
 
   // For Simulator::spawn: marks the frame detached and hands it over.
   std::coroutine_handle<> detach();
+  detail::PromiseBase& promise();
 };
 
 struct TaskPromise : detail::PromiseBase {
@@ -94,6 +109,11 @@ inline std::coroutine_handle<> Task::await_suspend(std::coroutine_handle<> await
   SIM_ASSERT(h_);
   h_.promise().continuation = awaiting;
   return h_;
+}
+
+inline detail::PromiseBase& Task::promise() {
+  SIM_ASSERT(h_);
+  return h_.promise();
 }
 
 inline std::coroutine_handle<> Task::detach() {

@@ -141,3 +141,35 @@ TEST(Simulator, RunUntilStopsAtDeadlineAndAdvancesClock) {
 
 }  // namespace
 }  // namespace mdsim::sim
+
+namespace mdsim::sim {
+namespace {
+
+Task sleeper_for_registry(Simulator& sim) { co_await sim.sleep(Duration::ns(3)); }
+
+Task waits_forever(WaitQueue& wq, int& destroyed) {
+  struct Marker {
+    int& n;
+    ~Marker() { ++n; }
+  } marker{destroyed};
+  for (;;) co_await wq.wait();
+}
+
+TEST(Process, AbandonedProcessesAreReclaimedBySimulator) {
+  // A power loss abandons every process mid-flight; their frames (and the
+  // locals in them) must be destroyed with the simulator, not leaked.
+  int destroyed = 0;
+  {
+    Simulator sim(1);
+    WaitQueue wq(sim);
+    sim.spawn(waits_forever(wq, destroyed));
+    sim.spawn(sleeper_for_registry(sim));
+    sim.run();
+    EXPECT_EQ(sim.live_processes(), 1u);  // the sleeper finished and left
+    EXPECT_EQ(destroyed, 0);
+  }
+  EXPECT_EQ(destroyed, 1);
+}
+
+}  // namespace
+}  // namespace mdsim::sim
