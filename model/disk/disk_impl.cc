@@ -130,6 +130,7 @@ void Disk::Impl::submit_native(IoRequest req, Done done) {
   if (active < cfg.queue_depth) {
     start(r);
   } else {
+    SIM_ASSERT(waiting.size() < kWaitingRequestsMax);
     waiting.push_back(std::move(r));
   }
 }

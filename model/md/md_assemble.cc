@@ -143,6 +143,7 @@ sim::Task Mddev::assemble_task(const AssembleOptions& opts, AssembleDecision& de
       io.write_behind = bsb->write_behind;
     }
   }
+  io.mutants = config_.mutants;
   config_.intent = io;
   intent_ = make_intent_backend(*this, io);
   co_await intent_->load(resync_offset_);
@@ -179,8 +180,8 @@ bool Mddev::re_add(int member) {
   m.present = true;
   m.faulty = false;
   m.raid_disk = slot;
-  m.in_sync = false;
-  m.recovery_offset = Sector(0);
+  m.in_sync = config_.mutants.on(Mutant::readd_skips_recovery);  // mutant: trusted at once
+  m.recovery_offset = m.in_sync ? kMaxSector : Sector(0);
   m.bitmap_sync = partial;
   m.write_error_seen = false;
   if (!partial) fullsync_ = true;

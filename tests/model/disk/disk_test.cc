@@ -77,6 +77,7 @@ TEST(Disk, CachedWriteReadsBackButIsNotOnMediaUntilFlush) {
   sim.run();
   EXPECT_EQ(d.media_word(Sector(9)), 12u);
   EXPECT_EQ(d.cached_writes(), 0u);
+  EXPECT_TRUE(d.media_image().same_tree(d.current_image()));  // drained cache: one tree
   EXPECT_EQ(d.counters().flushes, 1u);
 }
 

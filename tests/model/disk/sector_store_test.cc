@@ -30,6 +30,15 @@ TEST(DiskImage, MemoryGrowsWithPagesTouchedNotCapacity) {
   EXPECT_EQ(pages, (std::vector<uint64_t>{0, (1ull << 34) >> kPageShift}));
 }
 
+TEST(DiskImage, WordsReadsAcrossPages) {
+  DiskImage img(SectorCount(1 << 12));
+  for (uint64_t s = 60; s < 200; s += 7) img.set(Sector(s), s, nullptr);
+  std::vector<uint64_t> out(150);
+  img.words(Sector(58), out.size(), out.data());
+  for (uint64_t i = 0; i < out.size(); ++i) EXPECT_EQ(out[i], img.word(Sector(58 + i)));
+  EXPECT_EQ(out[2], 60u);
+}
+
 TEST(DiskImage, CopyIsIndependentAfterMutation) {
   DiskImage a(SectorCount(1 << 20));
   a.set(Sector(10), 1, nullptr);
