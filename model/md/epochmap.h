@@ -106,6 +106,7 @@ class Epochmap final : public IntentBackend {
   bool stale_ = false;
   bool sb_dirty_ = false;
   bool loaded_ = false;
+  bool last_start_marked_ = false;  // mutant ours_skip_intent_for_overwrite only
   uint64_t epoch_advances_ = 0;
   uint64_t block_cleans_ = 0;
 };

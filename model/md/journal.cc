@@ -128,9 +128,17 @@ sim::Task Journal::load(Sector resync_offset) {
   media_.apply(SectorCount(0), all);
   slots_.assign(geo_.ring_slots, Slot{});
   sync_set_.clear();
+  uint32_t newest = geo_.ring_slots;  // slot with the highest sequence number
+  uint64_t newest_seq = 0;
+  for (uint32_t i = 0; i < geo_.ring_slots; ++i) {
+    const uint8_t* p = &all[(1ull + i) * io];
+    const uint64_t seq = get_le64(std::vector<uint8_t>(p, p + 16), 8);
+    if (!jrnl::decode_slot(p, io, tag_).empty() && seq >= newest_seq) newest = i, newest_seq = seq;
+  }
   for (uint32_t i = 0; i < geo_.ring_slots; ++i) {
     Slot& s = slots_[i];
     s.media = jrnl::decode_slot(&all[(1ull + i) * io], io, tag_);
+    if (i == newest && opts_.mutants.on(Mutant::journal_recovery_skips_last)) s.media.pop_back();
     s.held = !s.media.empty();
     for (const jrnl::Entry& e : s.media)
       add_sync_range(e.chunk_seq * jrnl::kEntryChunkSectors,
@@ -166,6 +174,7 @@ void Journal::end_write(Sector offset, SectorCount sectors) {
   if (it->second.empty()) bio_slot_.erase(it);
   // A write that completed while degraded may be missing on the absent member.
   if (host_.degraded()) set_missing(offset, sectors);
+  if (opts_.mutants.on(Mutant::journal_zero_before_all_mirrors) && slots_[slot].live == 0) return;
   SIM_ASSERT(slots_[slot].live > 0);
   if (--slots_[slot].live == 0) slot_wq_.wake_all();
 }
@@ -204,7 +213,10 @@ sim::Task Journal::write_round() {
   std::vector<Bio> cur_bios;
   auto close = [&](uint32_t slot) {
     for (const Bio& b : cur_bios) bio_slot_[{b.offset.value(), b.sectors.value()}].push_back(slot);
-    slots_[slot].live += static_cast<uint32_t>(cur_bios.size());
+    // Mutant: the slot counts as released at once, so it can be reused or
+    // zeroed while its data is still in flight.
+    if (!opts_.mutants.on(Mutant::journal_zero_before_all_mirrors))
+      slots_[slot].live += static_cast<uint32_t>(cur_bios.size());
     fills.emplace_back(slot, std::move(cur));
     cur.clear();
     cur_bios.clear();
@@ -245,8 +257,29 @@ sim::Task Journal::write_round() {
       i = j;
     }
   }
-  co_await write_batch(host_, std::move(writes), &media_);
+  if (opts_.mutants.on(Mutant::journal_no_fua)) {
+    co_await write_without_fua(std::move(writes));
+  } else {
+    co_await write_batch(host_, std::move(writes), &media_);
+  }
   for (auto& [slot, es] : done) slots_[slot].media = std::move(es);
+}
+
+// Mutant journal_no_fua: the slot writes go to every target as plain writes
+// (no PREFLUSH, no FUA): they may sit in a volatile cache when the data goes.
+sim::Task Journal::write_without_fua(std::vector<MetaWrite> writes) {
+  for (MetaWrite& w : writes) {
+    for (int m : host_.metadata_write_targets()) {
+      disk::IoRequest req;
+      req.op = disk::IoOp::write;
+      req.sector = host_.intent_area_start() + w.offset;
+      req.count = SectorCount(w.bytes.size() / disk::kSectorBytes);
+      req.io_class = disk::IoClass::intent;
+      req.payload.bytes = w.bytes;
+      co_await host_.member_disk(m).io(std::move(req));
+    }
+    media_.apply(w.offset, w.bytes);
+  }
 }
 
 sim::Task Journal::daemon_work() {

@@ -86,6 +86,7 @@ class Journal final : public IntentBackend {
   std::vector<MetaWrite> missing_writes(bool all);
   bool covered_for_sync(uint64_t s, uint64_t& extent) const;
   sim::Task write_superblock();
+  sim::Task write_without_fua(std::vector<MetaWrite> writes);
 
   IntentHost& host_;
   IntentOptions opts_;

@@ -123,6 +123,9 @@ llb::State Llbitmap::run(uint64_t start, uint64_t end, Action action) {
   const llb::Context ctx{.degraded = host_.degraded(), .raid456 = host_.level() >= 4};
   end = std::min(end, chunks_ - 1);
   for (uint64_t c = start; c <= end && c < chunks_; ++c) {
+    if (action == Action::Reload && byte_of(c) == B(State::Dirty) &&
+        opts_.mutants.on(Mutant::llbitmap_reload_keeps_dirty))
+      continue;
     llb::Outcome o = llb::apply_action(byte_of(c), action, ctx);
     need_resync |= o.need_resync || o.need_recovery;
     last = o.next;
@@ -153,9 +156,11 @@ sim::Task Llbitmap::start_write(Sector offset, SectorCount sectors) {
   const uint64_t start = offset.value() / chunk_.value();
   const uint64_t end = (offset.value() + sectors.value() - 1) / chunk_.value();
   SIM_ASSERT(start < chunks_);
+  const bool early = opts_.mutants.on(Mutant::llbitmap_transition_before_barrier);
+  if (early) run(start, end, Action::Startwrite);  // the pre-7.0 order
   for (uint32_t p = page_of(start); p <= page_of(std::min(end, chunks_ - 1)); ++p)
     co_await raise_barrier(p);
-  run(start, end, Action::Startwrite);
+  if (!early) run(start, end, Action::Startwrite);
 }
 
 void Llbitmap::end_write(Sector offset, SectorCount sectors) {
@@ -300,8 +305,9 @@ sim::Task Llbitmap::daemon_pass() {
     if (!pc.flush && sim.now() < pc.expire) continue;
     pc.suspended = true;  // llbitmap_suspend_timeout
     const sim::Instant deadline = sim.now() + daemon_sleep_;
-    while (pc.active > 0 && sim.now() < deadline) co_await pc.wq.wait_for(deadline - sim.now());
-    const bool drained = pc.active == 0;
+    const bool ignore = opts_.mutants.on(Mutant::llbitmap_daemon_ignores_barrier);
+    while (!ignore && pc.active > 0 && sim.now() < deadline) co_await pc.wq.wait_for(deadline - sim.now());
+    const bool drained = pc.active == 0 || ignore;
     if (drained && !host_.degraded()) {
       const uint64_t first = idx == 0 ? 0 : static_cast<uint64_t>(idx) * llb::kPageBytes - llb::kDataOffsetBytes;
       const uint64_t last = std::min<uint64_t>((idx + 1ull) * llb::kPageBytes - llb::kDataOffsetBytes, chunks_) - 1;
@@ -358,7 +364,9 @@ sim::Task Llbitmap::cond_end_sync(Sector sector, bool force) {
     co_return;
   }
   if (!force && sim.now() < last_end_sync_ + daemon_sleep_) co_return;
-  const uint64_t done = sector.value() / chunk_.value();
+  uint64_t done = sector.value() / chunk_.value();
+  if (opts_.mutants.on(Mutant::llbitmap_cond_end_sync_partial) && sector.value() % chunk_.value())
+    ++done;  // the pre-7.3 rounding: the chunk holding the position ends too
   if (done > 0) run(0, done - 1, Action::Endsync);
   last_end_sync_ = sim.now();
   co_await write_blocks(true);

@@ -19,7 +19,7 @@ constexpr uint64_t kGroup = 1024;     // chunks per 64 MiB group
 struct Rig {
   sim::Simulator sim{5};
   FakeIntentHost host{sim, 2, kGiB};
-  Epochmap e{host, IntentOptions{.type = IntentType::ours}};
+  Epochmap e{host, testing::options_for(IntentType::ours)};
   void start(uint64_t chunk) {
     run_task(sim, e.start_write(Sector(chunk * kChunk), SectorCount(8)));
     run_task(sim, e.unplug());
@@ -28,7 +28,7 @@ struct Rig {
   void write(uint64_t chunk) { start(chunk); end(chunk); }
   void advance(sim::Duration d) { sim.run_until(sim.now() + d); }
   std::unique_ptr<Epochmap> crash_and_load(sim::Simulator& s2, FakeIntentHost& h2) {
-    auto e2 = std::make_unique<Epochmap>(h2, IntentOptions{.type = IntentType::ours});
+    auto e2 = std::make_unique<Epochmap>(h2, testing::options_for(IntentType::ours));
     run_task(s2, e2->load(Sector(0)));
     return e2;
   }

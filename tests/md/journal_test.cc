@@ -15,7 +15,7 @@ using testing::run_task;
 constexpr SectorCount kGiB(2097152);
 
 struct Rig {
-  explicit Rig(uint64_t ring_bytes = 0) : j(host, IntentOptions{.type = IntentType::journal, .journal_bytes = ring_bytes}) {}
+  explicit Rig(uint64_t ring_bytes = 0) : j(host, testing::options_for(IntentType::journal, ring_bytes)) {}
   sim::Simulator sim{3};
   FakeIntentHost host{sim, 2, kGiB};
   Journal j;
@@ -113,7 +113,7 @@ TEST(Journal, CrashRecoveryResyncsExactlyTheLiveEntries) {
   r.plug({5000});  // in flight at the crash
   sim::Simulator sim2(4);
   FakeIntentHost host2(sim2, r.host);
-  Journal j2(host2, IntentOptions{.type = IntentType::journal});
+  Journal j2(host2, testing::options_for(IntentType::journal));
   run_task(sim2, j2.load(Sector(0)));
   auto d = j2.dirty_ranges();
   // Slot 0 was released but not cleared: still resynced (over-approximation).
@@ -142,7 +142,7 @@ TEST(Journal, CreateWithoutAssumeCleanIsStaleUntilFirstSync) {
   run_task(r.sim, r.j.daemon_work());
   sim::Simulator sim2(4);
   FakeIntentHost host2(sim2, r.host);
-  Journal j2(host2, IntentOptions{.type = IntentType::journal});
+  Journal j2(host2, testing::options_for(IntentType::journal));
   run_task(sim2, j2.load(Sector(0)));
   EXPECT_FALSE(j2.needs_sync());
 }
@@ -165,7 +165,7 @@ TEST(Journal, DegradedWritesSurviveInTheMissingSetForReadd) {
   // Crash, assemble degraded, re-add member 1 (events 10 >= events_cleared 10).
   sim::Simulator sim2(4);
   FakeIntentHost host2(sim2, r.host);
-  Journal j2(host2, IntentOptions{.type = IntentType::journal});
+  Journal j2(host2, testing::options_for(IntentType::journal));
   run_task(sim2, j2.load(Sector(0)));
   EXPECT_TRUE(j2.can_partial_readd(10));
   EXPECT_TRUE(j2.start_sync(Sector(700000), true).value);

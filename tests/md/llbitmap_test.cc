@@ -19,7 +19,7 @@ constexpr uint64_t kChunk = 128;      // 64 KiB
 struct Rig {
   sim::Simulator sim{7};
   FakeIntentHost host{sim, 2, kGiB};
-  Llbitmap bm{host, IntentOptions{.type = IntentType::llbitmap}};
+  Llbitmap bm{host, testing::options_for(IntentType::llbitmap)};
   void write(uint64_t chunk) {
     run_task(sim, bm.start_write(Sector(chunk * kChunk), SectorCount(8)));
     run_task(sim, bm.unplug());
@@ -75,7 +75,7 @@ TEST(Llbitmap, DaemonCleansInMemoryOnlyAndCrashResyncsDirty) {
   // Crash now: the media still says Dirty -> NeedSync after Reload.
   sim::Simulator sim2(8);
   FakeIntentHost host2(sim2, r.host);
-  Llbitmap bm2(host2, IntentOptions{.type = IntentType::llbitmap});
+  Llbitmap bm2(host2, testing::options_for(IntentType::llbitmap));
   run_task(sim2, bm2.load(Sector(0)));
   EXPECT_EQ(bm2.state(5), State::NeedSync);
   EXPECT_TRUE(bm2.needs_sync());
@@ -101,14 +101,14 @@ TEST(Llbitmap, StaleBitmapMarksEverythingWrittenNeedSync) {
   r.host.bump_events();                // md sb moved on, bitmap sb did not
   sim::Simulator sim2(8);
   FakeIntentHost host2(sim2, r.host);
-  Llbitmap bm2(host2, IntentOptions{.type = IntentType::llbitmap});
+  Llbitmap bm2(host2, testing::options_for(IntentType::llbitmap));
   run_task(sim2, bm2.load(Sector(0)));
   EXPECT_EQ(bm2.count(State::NeedSync), bm2.chunks());
   // With update_sb the events match and Reload leaves Clean alone.
   run_task(r.sim, r.bm.update_sb());
   sim::Simulator sim3(9);
   FakeIntentHost host3(sim3, r.host);
-  Llbitmap bm3(host3, IntentOptions{.type = IntentType::llbitmap});
+  Llbitmap bm3(host3, testing::options_for(IntentType::llbitmap));
   run_task(sim3, bm3.load(Sector(0)));
   EXPECT_EQ(bm3.count(State::Clean), bm3.chunks());
 }
@@ -121,7 +121,7 @@ TEST(Llbitmap, InvalidByteOnDiskForcesNeedSyncAndReadOnlyFromInSync) {
   r.host.set_member_in_sync(0, false);  // member 0 is a recovering spare
   sim::Simulator sim2(8);
   FakeIntentHost host2(sim2, r.host);
-  Llbitmap bm2(host2, IntentOptions{.type = IntentType::llbitmap});
+  Llbitmap bm2(host2, testing::options_for(IntentType::llbitmap));
   run_task(sim2, bm2.load(Sector(0)));
   EXPECT_EQ(bm2.state(9), State::NeedSync);  // read from member 1 only
   EXPECT_EQ(bm2.state(10), State::Clean);
@@ -182,7 +182,7 @@ TEST(Llbitmap, CondEndSyncEndsOnlyWhollySyncedChunks) {
   r.host.bump_events();
   sim::Simulator sim2(8);
   FakeIntentHost host2(sim2, r.host);
-  Llbitmap bm2(host2, IntentOptions{.type = IntentType::llbitmap});
+  Llbitmap bm2(host2, testing::options_for(IntentType::llbitmap));
   run_task(sim2, bm2.load(Sector(0)));  // stale: all NeedSync
   run_task(sim2, bm2.cond_end_sync(Sector(0), false));
   EXPECT_TRUE(bm2.start_sync(Sector(0), false).value);

@@ -83,6 +83,14 @@ class FakeIntentHost final : public IntentHost {
   int resync_requests_ = 0;
 };
 
+// IntentOptions of a type (journal ring size optional), all else default.
+inline IntentOptions options_for(IntentType t, uint64_t journal_bytes = 0) {
+  IntentOptions o;
+  o.type = t;
+  o.journal_bytes = journal_bytes;
+  return o;
+}
+
 // Runs `t` to completion on the simulator (and everything it spawned).
 void run_task(sim::Simulator& sim, sim::Task t);
 
