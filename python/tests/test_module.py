@@ -11,7 +11,7 @@ class ModuleTest(unittest.TestCase):
     def test_workload_preview_randwrite(self):
         ios = mdsim.workload_preview(
             {"rw": "randwrite", "bs": "4KiB", "iodepth": 8, "iodepth_batch_submit": 4,
-             "ios": 64, "size": "1MiB"},
+             "iodepth_batch_complete_min": 4, "ios": 64, "size": "1MiB"},
             capacity_bytes=1 << 30, seed=7)
         self.assertEqual(len(ios), 64)
         for io in ios:
