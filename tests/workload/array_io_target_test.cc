@@ -81,11 +81,6 @@ TEST(ArrayIoTarget, BatchesOfSixteenShareBitmapWrites) {
   // (up to) one per newly dirtied chunk.
   EXPECT_LT(sixteen.m.intent_writes, one.m.intent_writes);
   EXPECT_EQ(sixteen.m.submit_calls, 32u);
-  std::printf("intent writes: batch 1 = %llu, batch 16 = %llu; unplugs %llu / %llu\n",
-              static_cast<unsigned long long>(one.m.intent_writes),
-              static_cast<unsigned long long>(sixteen.m.intent_writes),
-              static_cast<unsigned long long>(one.unplugs),
-              static_cast<unsigned long long>(sixteen.unplugs));
 }
 
 TEST(ArrayIoTarget, FuaWritesAreRefusedNotWeakened) {
