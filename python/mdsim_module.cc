@@ -74,7 +74,9 @@ py::list preview(std::vector<workload::JobSpec> jobs, uint64_t capacity_bytes, u
 std::string dumps(const py::handle& obj) {
   return py::module_::import("json").attr("dumps")(obj).cast<std::string>();
 }
-py::object loads(const std::string& text) { return py::module_::import("json").attr("loads")(text); }
+py::object loads(const std::string& text) {
+  return py::module_::import("json").attr("loads")(text);
+}
 
 scenario::Scenario scenario_of(const py::object& s, std::optional<uint64_t> seed) {
   if (py::isinstance<py::str>(s)) return scenario::load_scenario(s.cast<std::string>(), seed);
