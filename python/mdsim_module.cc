@@ -1,8 +1,10 @@
-// The `mdsim` Python module (pybind11). Scaffolding: version() and a preview
-// of what a workload job submits; run/sweep/explore bindings come with the
-// runner (model/run/).
+// The `mdsim` Python module (pybind11): version(), run(scenario) and
+// sweep(sweep) over the runner (model/run/), and previews of what a workload
+// job submits.
 //
-// Bad input raises ValueError with the same message the CLI prints (exit 2).
+// Errors map like the CLI's exit codes: bad input (exit 2) raises ValueError
+// with the same message; a part the build cannot simulate yet raises
+// NotImplementedError; a broken invariant (exit 3) raises RuntimeError.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -11,6 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "model/run/runner.h"
+#include "model/run/sweep.h"
+#include "model/scenario/loader.h"
 #include "model/workload/fio_job_file.h"
 #include "model/workload/fixed_latency_target.h"
 #include "model/workload/generator.h"
@@ -64,13 +69,61 @@ py::list preview(std::vector<workload::JobSpec> jobs, uint64_t capacity_bytes, u
   return rows;
 }
 
+// A dict goes through Python's json module, so the loader sees exactly the
+// document a file would hold (its messages then point into it).
+std::string dumps(const py::handle& obj) {
+  return py::module_::import("json").attr("dumps")(obj).cast<std::string>();
+}
+py::object loads(const std::string& text) {
+  return py::module_::import("json").attr("loads")(text);
+}
+
+scenario::Scenario scenario_of(const py::object& s, std::optional<uint64_t> seed) {
+  if (py::isinstance<py::str>(s)) return scenario::load_scenario(s.cast<std::string>(), seed);
+  if (!py::isinstance<py::dict>(s)) throw py::type_error("scenario: expected a dict or a path");
+  return scenario::parse_scenario_text(dumps(s), "<dict>", seed);
+}
+
+py::object run_binding(const py::object& s, std::optional<uint64_t> seed) {
+  const scenario::Scenario sc = scenario_of(s, seed);
+  const run::RunOutput out = run::run_scenario(sc, {});
+  return loads(run::to_json(out.result).dump());
+}
+
+py::list sweep_binding(const py::object& s) {
+  run::Sweep sweep;
+  if (py::isinstance<py::str>(s)) {
+    sweep = run::load_sweep(s.cast<std::string>());
+  } else if (py::isinstance<py::dict>(s)) {
+    const auto doc = nlohmann::ordered_json::parse(dumps(s));
+    sweep = run::parse_sweep(doc, "<dict>", ".");
+  } else {
+    throw py::type_error("sweep: expected a dict or a path");
+  }
+  py::list rows;
+  for (const run::SweepPoint& p : sweep.points) {
+    const run::RunOutput out = run::run_scenario(p.scenario, {});
+    rows.append(loads(run::sweep_row(p, out.result).dump()));
+  }
+  return rows;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(mdsim, m) {
   m.doc() = "mdsim: deterministic simulator and verification harness for Linux md RAID";
   py::register_exception<workload::WorkloadError>(m, "WorkloadError", PyExc_ValueError);
+  py::register_exception<scenario::ScenarioError>(m, "ScenarioError", PyExc_ValueError);
+  py::register_exception<run::NotImplemented>(m, "NotImplemented", PyExc_NotImplementedError);
 
   m.def("version", [] { return std::string(MDSIM_VERSION); }, "mdsim version string");
+
+  m.def("run", &run_binding, py::arg("scenario"), py::arg("seed") = py::none(),
+        "Runs one scenario (a dict or a JSON file path) and returns the result object "
+        "(design.md section 5) as a dict.");
+  m.def("sweep", &sweep_binding, py::arg("sweep"),
+        "Runs every point of a sweep (a dict or a JSON file path; a dict's relative 'base' "
+        "path is taken from the current directory) and returns one row dict per point.");
 
   m.def(
       "workload_preview",

@@ -33,6 +33,7 @@ struct WorkloadGenerator::Clone {
   uint32_t depth = 1;
   uint32_t batch = 1;
   uint32_t complete_min = 1;
+  uint32_t complete_max = 1;
   uint64_t sync_every_writes = 0;
   uint64_t io_size_bytes = 0;
   uint64_t region_start = 0;    // sectors
@@ -46,9 +47,10 @@ struct WorkloadGenerator::Clone {
   uint64_t seq_pos[3] = {0, 0, 0};  // sequential position per direction, region-relative
   std::optional<UserIo> write_after_trim;
   std::vector<UserIo> pending;      // queued, not yet submitted
-  uint32_t in_flight = 0;
+  uint32_t in_flight = 0;           // submitted and not yet reaped (fio's cur_depth)
   uint32_t in_flight_max = 0;
-  uint64_t completions = 0;
+  uint64_t completions = 0;         // completion callbacks received
+  uint64_t reaped = 0;              // completions the job has retrieved
   uint64_t ios_issued = 0;          // reads + writes + discards queued
   uint64_t bytes_issued = 0;
   uint64_t writes_issued = 0;
@@ -90,6 +92,7 @@ WorkloadGenerator::WorkloadGenerator(sim::Simulator& sim, IoTarget& target,
       c->depth = spec.effective_iodepth();
       c->batch = spec.effective_batch();
       c->complete_min = std::clamp<uint32_t>(spec.iodepth_batch_complete_min, 1, c->depth);
+      c->complete_max = std::max(spec.iodepth_batch_complete_max, c->complete_min);
       c->sync_every_writes = spec.fsync_blocks ? spec.fsync_blocks : spec.fdatasync_blocks;
       if (spec.read_iolog) {
         bind_replay(*c, capacity_bytes);
@@ -190,15 +193,29 @@ sim::Task WorkloadGenerator::run_clone(Clone& c) {
     if (c.pending.size() >= c.batch) commit(c);
   }
   commit(c);
-  co_await sim::wait_event(c.wq, [&c] { return c.in_flight == 0; });
+  co_await drain(c);
   if (c.spec.end_fsync) co_await flush_and_wait(c);
   finish(c);
 }
 
+// fio's wait_for_completions -> td_io_getevents(min, max): waits until at least
+// `min_completions` are available, retrieves at most complete_max of them, and
+// only retrieved IOs free their depth slots.
 sim::Task WorkloadGenerator::reap(Clone& c, uint32_t min_completions) {
   SIM_ASSERT(c.pending.empty());
-  const uint64_t target = c.completions + std::min(min_completions, c.in_flight);
-  co_await sim::wait_event(c.wq, [&c, target] { return c.completions >= target; });
+  const uint64_t want = std::min(min_completions, c.in_flight);
+  co_await sim::wait_event(c.wq, [&c, want] { return c.completions - c.reaped >= want; });
+  const uint64_t got = std::min<uint64_t>(c.completions - c.reaped, c.complete_max);
+  SIM_ASSERT(got >= want && got <= c.in_flight);
+  c.reaped += got;
+  c.in_flight -= static_cast<uint32_t>(got);
+}
+
+sim::Task WorkloadGenerator::drain(Clone& c) {
+  commit(c);
+  co_await sim::wait_event(c.wq, [&c] { return c.completions - c.reaped == c.in_flight; });
+  c.reaped += c.in_flight;
+  c.in_flight = 0;
 }
 
 sim::Task WorkloadGenerator::flush_and_wait(Clone& c) {
@@ -211,11 +228,13 @@ sim::Task WorkloadGenerator::flush_and_wait(Clone& c) {
   commit(c);
   co_await sim::wait_event(
       c.wq, [&c, flushes_before] { return c.m.user_flushes_completed > flushes_before; });
+  // The fsync returned: its slot is free again (fio's libaio runs it synchronously).
+  ++c.reaped;
+  --c.in_flight;
 }
 
 sim::Task WorkloadGenerator::think(Clone& c) {
-  commit(c);
-  co_await sim::wait_event(c.wq, [&c] { return c.in_flight == 0; });  // fio's io_u_quiesce
+  co_await drain(c);  // fio's io_u_quiesce
   co_await sim_.sleep(c.spec.thinktime);
 }
 
@@ -347,10 +366,9 @@ void WorkloadGenerator::commit(Clone& c) {
 
 void WorkloadGenerator::on_complete(Clone& c, const UserIo& io, sim::Instant submitted,
                                     const UserIoCompletion& done) {
-  SIM_ASSERT(c.in_flight > 0);
+  SIM_ASSERT(c.completions - c.reaped < c.in_flight);
   SIM_ASSERT(done.completed_at >= submitted);
   SIM_ASSERT(done.completed_at <= sim_.now());
-  --c.in_flight;
   ++c.completions;
   const sim::Duration latency = done.completed_at - submitted;
   if (done.status != disk::IoStatus::ok) ++c.m.user_io_errors;

@@ -8,14 +8,16 @@
 //  2. When iodepth_batch_submit IOs are queued, they are submitted in one
 //     call (IoTarget::submit_batch = io_submit = one plug).
 //  3. When queued + in flight reach iodepth (the queue is full), the queued
-//     IOs are submitted (a smaller call), then the job waits for at least
-//     min(iodepth_batch_complete_min, in flight) completions.
+//     IOs are submitted (a smaller call), then the job waits until at least
+//     min(iodepth_batch_complete_min, in flight) completions are available and
+//     retrieves at most iodepth_batch_complete_max of them (fio's default max
+//     is the min, i.e. 1). Only retrieved IOs free depth slots.
 //  4. When the job runs out of IOs it submits what is queued and waits for
 //     every IO to complete.
-// So at iodepth 32 with batch 16 the first two calls carry 16 IOs each, and in
-// steady state each call carries as many IOs as completions were reaped. To
-// get "wait until a whole batch of slots is free, then submit a full batch",
-// set iodepth_batch_complete_min = iodepth_batch_submit (a fio key too).
+// So with fio's defaults, iodepth 32 and batch 16 give two calls of 16, then
+// calls of 1 IO (reap one, refill one, the queue is full again, submit). To
+// submit whole batches, set iodepth_batch_complete_min (and so max) to the
+// batch size, as fio users do.
 //
 // Limits: a job stops issuing at number_ios IOs, at io_size bytes (default:
 // size; not with time_based) or at runtime after its start (after
@@ -108,6 +110,7 @@ class WorkloadGenerator {
   sim::Task run_clone(Clone& c);
   sim::Task flush_and_wait(Clone& c);
   sim::Task reap(Clone& c, uint32_t min_completions);
+  sim::Task drain(Clone& c);
   sim::Task think(Clone& c);
   UserIo next_io(Clone& c);
   uint64_t next_length_sectors(Clone& c);

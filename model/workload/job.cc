@@ -261,6 +261,8 @@ std::vector<KeyHandler> queue_keys() {
       {"iodepth_batch", [](JobSpec& j, V v, SU) { return set_u32(j.iodepth_batch_submit, v); }},
       {"iodepth_batch_complete_min",
        [](JobSpec& j, V v, SU) { return set_u32(j.iodepth_batch_complete_min, v); }},
+      {"iodepth_batch_complete_max",
+       [](JobSpec& j, V v, SU) { return set_u32(j.iodepth_batch_complete_max, v); }},
       {"iodepth_batch_complete",
        [](JobSpec& j, V v, SU) { return set_u32(j.iodepth_batch_complete_min, v); }},
       {"numjobs", [](JobSpec& j, V v, SU) { return set_u32(j.numjobs, v); }},
@@ -419,6 +421,8 @@ void validate_job(const JobSpec& job) {
   require(job.iodepth_batch_submit <= kIodepthMax, job, "iodepth_batch_submit too large");
   require(job.iodepth_batch_complete_min <= job.iodepth, job,
           "iodepth_batch_complete_min must not exceed iodepth");
+  require(job.iodepth_batch_complete_max <= kIodepthMax, job,
+          "iodepth_batch_complete_max too large");
   require(job.numjobs >= 1 && job.numjobs <= kNumjobsMax, job,
           "numjobs must be in [1, " + std::to_string(kNumjobsMax) + "]");
   require(job.rwmixread <= 100, job, "rwmixread must be 0-100");

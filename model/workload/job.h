@@ -72,6 +72,9 @@ struct JobSpec {
   uint32_t iodepth_batch_submit = 1;
   // When the queue is full, wait for at least this many completions (fio: 1).
   uint32_t iodepth_batch_complete_min = 1;
+  // At most this many completions are retrieved per wait. 0 (fio's default)
+  // means iodepth_batch_complete_min.
+  uint32_t iodepth_batch_complete_max = 0;
   uint32_t numjobs = 1;
   sim::Duration startdelay;                 // bare number: seconds
   SizeSpec offset;                          // start of the region

@@ -51,6 +51,7 @@ JobSpec gen_job() {
   j.iodepth = *rc::gen::inRange<uint32_t>(1, 48);
   j.iodepth_batch_submit = *rc::gen::inRange<uint32_t>(0, 40);
   j.iodepth_batch_complete_min = *rc::gen::inRange<uint32_t>(0, j.iodepth + 1);
+  j.iodepth_batch_complete_max = *rc::gen::inRange<uint32_t>(0, j.iodepth + 1);
   j.bs_min_bytes = 512 * *rc::gen::inRange<uint64_t>(1, 9);
   j.bs_max_bytes = j.bs_min_bytes * *rc::gen::inRange<uint64_t>(1, 5);
   j.offset.bytes = 512 * *rc::gen::inRange<uint64_t>(0, 5000);

@@ -64,26 +64,37 @@ TEST(Generator, KeepsExactlyIodepthInFlight) {
   EXPECT_EQ(r.gen.clone_in_flight(0), 0u);
 }
 
-TEST(Generator, FullBatchesWhenCompletionsArriveTogether) {
+TEST(Generator, FioDefaultsReapOneAtATimeAfterTheFirstBatches) {
+  // fio: iodepth_batch_complete_max defaults to complete_min (1), so once the
+  // queue is full each wait retrieves one IO and the refill is a call of one.
   GenRun r({job("randwrite", 32, 16, 640)});
+  const auto& calls = r.target.call_sizes();
+  ASSERT_EQ(calls.size(), 2u + 608u);
+  EXPECT_EQ(calls[0], 16u);
+  EXPECT_EQ(calls[1], 16u);
+  for (size_t i = 2; i < calls.size(); ++i) EXPECT_EQ(calls[i], 1u) << i;
+  EXPECT_EQ(r.target.outstanding_max(), 32u);
+}
+
+TEST(Generator, CompleteMinEqualToBatchGivesWholeBatches) {
+  JobSpec j = job("randwrite", 32, 16, 640);
+  j.iodepth_batch_complete_min = 16;  // max follows min
+  GenRun r({j});
   for (size_t n : r.target.call_sizes()) EXPECT_EQ(n, 16u);
   EXPECT_EQ(r.target.call_sizes().size(), 40u);
   EXPECT_EQ(r.gen.metrics().submit_calls, 40u);
 }
 
 TEST(Generator, QueueFullCommitsAPartialBatchAsFioDoes) {
-  // depth 4, batch 3: queue 3 -> submit; queue 1 -> queue full -> submit 1, wait.
-  GenRun r({job("randwrite", 4, 3, 12)});
-  EXPECT_EQ(r.target.call_sizes(), (std::vector<size_t>{3, 1, 3, 1, 3, 1}));
-}
-
-TEST(Generator, CompleteMinEqualToBatchWaitsForWholeBatches) {
+  // depth 4, batch 3, reap up to 4: queue 3 -> submit; queue 1 -> queue full ->
+  // submit 1, wait; all 4 retrieved; again 3 then 1.
   JobSpec j = job("randwrite", 4, 3, 12);
-  j.iodepth_batch_complete_min = 3;
+  j.iodepth_batch_complete_max = 4;
   GenRun r({j});
-  for (size_t n : r.target.call_sizes()) EXPECT_LE(n, 3u);
-  EXPECT_LE(r.target.outstanding_max(), 4u);
-  EXPECT_EQ(r.target.ios_submitted(), 12u);
+  EXPECT_EQ(r.target.call_sizes(), (std::vector<size_t>{3, 1, 3, 1, 3, 1}));
+  // With fio's default max (1): after the first 3 + 1, one IO per call.
+  GenRun d({job("randwrite", 4, 3, 12)});
+  EXPECT_EQ(d.target.call_sizes(), (std::vector<size_t>{3, 1, 1, 1, 1, 1, 1, 1, 1, 1}));
 }
 
 TEST(Generator, RandomOffsetsAlignedInsideTheRegion) {
