@@ -61,18 +61,6 @@ Mddev::~Mddev() {
   }
 }
 
-namespace {
-struct SelfHandle {
-  std::coroutine_handle<>* out;
-  bool await_ready() const noexcept { return false; }
-  bool await_suspend(std::coroutine_handle<> h) noexcept {
-    *out = h;
-    return false;  // keep running
-  }
-  void await_resume() const noexcept {}
-};
-}  // namespace
-
 void Mddev::spawn(sim::Task task) {
   size_t slot;
   if (!free_procs_.empty()) {
@@ -82,13 +70,14 @@ void Mddev::spawn(sim::Task task) {
     slot = procs_.size();
     procs_.emplace_back();
   }
-  sim_.spawn(tracked(std::move(task), slot));
+  // As Simulator::spawn, but the array keeps the handle (even before the
+  // process first runs) so that it can destroy it.
+  std::coroutine_handle<> h = tracked(std::move(task), slot).detach();
+  procs_[slot] = h;
+  sim_.schedule(sim::Duration::zero(), [h] { h.resume(); });
 }
 
 sim::Task Mddev::tracked(sim::Task task, size_t slot) {
-  std::coroutine_handle<> self;
-  co_await SelfHandle{&self};
-  procs_[slot] = self;
   co_await std::move(task);
   procs_[slot] = {};
   free_procs_.push_back(slot);
