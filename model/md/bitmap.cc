@@ -119,7 +119,7 @@ sim::Task Bitmap::write_page_task(uint64_t page) {
 
 void Bitmap::write_page_async(uint64_t page) {
   ++inflight_writes_;
-  host_.sim().spawn(write_page_task(page));
+  host_.spawn(write_page_task(page));
 }
 
 sim::Task Bitmap::wait_inflight() {

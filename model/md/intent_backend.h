@@ -61,6 +61,10 @@ class IntentHost {
                                                        SectorCount count) = 0;
   // Set MD_RECOVERY_NEEDED and wake the md thread (a chunk needs resync).
   virtual void request_resync() = 0;
+  // Start a background process owned by the array (e.g. a metadata write that
+  // is not waited for); the array destroys it if it is still suspended when the
+  // array goes away (power loss), so nothing leaks. [engine: added]
+  virtual void spawn(sim::Task task) { sim().spawn(std::move(task)); }
 };
 
 // Result of looking up how far a sync answer holds (kernel's `sector_t *blocks`).

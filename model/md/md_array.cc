@@ -47,7 +47,41 @@ Mddev::Mddev(sim::Simulator& sim, std::vector<disk::Disk*> disks, const ArrayCon
   actor_ = sim_.trace().add_actor("md");
 }
 
-Mddev::~Mddev() = default;
+Mddev::~Mddev() {
+  // Power loss or teardown: processes still suspended (the md thread, raid1d,
+  // submitters, sync, metadata writes) are destroyed with their nested frames.
+  // No event of this array may run afterwards (the simulator is not stepped
+  // again with these disks).
+  for (auto& h : procs_) {
+    if (h) {
+      auto dead = h;
+      h = {};
+      dead.destroy();
+    }
+  }
+}
+
+void Mddev::spawn(sim::Task task) {
+  size_t slot;
+  if (!free_procs_.empty()) {
+    slot = free_procs_.back();
+    free_procs_.pop_back();
+  } else {
+    slot = procs_.size();
+    procs_.emplace_back();
+  }
+  // As Simulator::spawn, but the array keeps the handle (even before the
+  // process first runs) so that it can destroy it.
+  std::coroutine_handle<> h = tracked(std::move(task), slot).detach();
+  procs_[slot] = h;
+  sim_.schedule(sim::Duration::zero(), [h] { h.resume(); });
+}
+
+sim::Task Mddev::tracked(sim::Task task, size_t slot) {
+  co_await std::move(task);
+  procs_[slot] = {};
+  free_procs_.push_back(slot);
+}
 
 bool Mddev::degraded() const { return pers_ && pers_->degraded() > 0; }
 
@@ -162,7 +196,7 @@ void Mddev::submit_batch(std::vector<UserIo> ios, UserDone done, SubmitOptions o
   SIM_ASSERT(running_);
   const bool plug = opts.plug < 0 ? ios.size() > config_.plug_threshold : opts.plug > 0;
   user_inflight_ += ios.size();
-  sim_.spawn(submitter(std::move(ios), std::move(done), plug));
+  spawn(submitter(std::move(ios), std::move(done), plug));
 }
 
 sim::Task Mddev::submitter(std::vector<UserIo> ios, UserDone done, bool plug) {
@@ -283,7 +317,7 @@ void Mddev::start_threads() {
   running_ = true;
   thread_stop_ = false;
   daemon_next_ = sim_.now() + (intent_ ? intent_->daemon_sleep() : sim::Duration::zero());
-  sim_.spawn(md_thread());
+  spawn(md_thread());
   pers_->run();
   wake_thread();
 }

@@ -54,6 +54,8 @@ class Mddev final : public IntentHost {
   sim::ValueTask<disk::IoResult> read_metadata(int member, SectorCount offset,
                                                SectorCount count) override;
   void request_resync() override;
+  // A process tracked by the array: destroyed with it if still suspended.
+  void spawn(sim::Task task) override;
 
   // --- lifecycle (md_array.cc / md_assemble.cc) ------------------------------
   sim::Task create_task();
@@ -166,6 +168,9 @@ class Mddev final : public IntentHost {
   uint32_t actor_ = 0;
 
  private:
+  sim::Task tracked(sim::Task task, size_t slot);
+  std::vector<std::coroutine_handle<>> procs_;  // live tracked processes
+  std::vector<size_t> free_procs_;
   sim::Task submitter(std::vector<UserIo> ios, UserDone done, bool plug);
   void arm_safemode_timer();
   void safemode_fire();

@@ -60,7 +60,7 @@ void Mddev::decide_sync() {
   }
   requested_action_ = SyncAction::idle;
   sync_running_ = true;
-  sim_.spawn(md_do_sync(kind));
+  spawn(md_do_sync(kind));
 }
 
 sim::Task Mddev::md_do_sync(SyncKind kind) {

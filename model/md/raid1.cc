@@ -17,7 +17,7 @@ Raid1::~Raid1() = default;
 void Raid1::run() {
   stop_ = false;
   daemon_exited_ = false;
-  md_.sim_.spawn(raid1d());
+  md_.spawn(raid1d());
 }
 
 void Raid1::stop() {

@@ -85,4 +85,4 @@ BENCHMARK(BM_Raid1RandWrite4k)
 }  // namespace
 }  // namespace mdsim
 
-BENCHMARK_MAIN();
+// BENCHMARK_MAIN() lives in foundation_bench.cc (one main per mdsim_bench binary).
