@@ -1,12 +1,13 @@
-// mdsim command line (placeholder until the scenario runner lands).
-#include <cstdio>
-#include <cstring>
+// mdsim command line entry point; everything else is in model/cli/ (cli.h).
+#include <unistd.h>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "model/cli/cli.h"
 
 int main(int argc, char** argv) {
-  if (argc > 1 && std::strcmp(argv[1], "--version") == 0) {
-    std::printf("mdsim %s\n", MDSIM_VERSION);
-    return 0;
-  }
-  std::fprintf(stderr, "usage: mdsim run|explore|replay|sweep ...\n");
-  return 2;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  return mdsim::cli::run_cli(args, std::cout, std::cerr, ::isatty(STDERR_FILENO) == 1);
 }

@@ -42,10 +42,16 @@ void Disk::Impl::complete(const RequestPtr& r) {
   }
   if (res.ok()) {
     switch (r->req.op) {
-      case IoOp::read: complete_read(*r, res); break;
+      case IoOp::read:
+        complete_read(*r, res);
+        break;
       case IoOp::write:
-      case IoOp::discard: complete_write(*r); break;
-      case IoOp::flush: destage_through(r->cutoff_seq, r->id); break;
+      case IoOp::discard:
+        complete_write(*r);
+        break;
+      case IoOp::flush:
+        destage_through(r->cutoff_seq, r->id);
+        break;
     }
   }
   account(*r, res);
@@ -158,8 +164,11 @@ void Disk::Impl::account(const Request& r, const IoResult& res) {
       c.writes[cls].bytes += q.count.bytes();
       if (q.fua) ++c.fua_writes;
       break;
-    case IoOp::discard: ++c.discards; break;
-    case IoOp::flush: break;
+    case IoOp::discard:
+      ++c.discards;
+      break;
+    case IoOp::flush:
+      break;
   }
 }
 

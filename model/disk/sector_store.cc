@@ -174,7 +174,8 @@ void DiskImage::differing_pages(const DiskImage& other, std::vector<uint64_t>& o
   SIM_ASSERT(levels_ == other.levels_);
   std::vector<WalkFrame> stack;
   stack.reserve(kLevelsMax * kFan);
-  if (root_.get() != other.root_.get()) stack.push_back({root_.get(), other.root_.get(), levels_, 0});
+  if (root_.get() != other.root_.get())
+    stack.push_back({root_.get(), other.root_.get(), levels_, 0});
   while (!stack.empty()) {
     const WalkFrame f = stack.back();
     stack.pop_back();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "model/md/bitmap_layout.h"
+#include "model/md/intent_factories.h"
 #include "model/md/md_array.h"
 #include "model/md/raid1.h"
 #include "sim/assert.h"
@@ -133,7 +134,10 @@ sim::Task Mddev::assemble_task(const AssembleOptions& opts, AssembleDecision& de
     // Version 6 (llbitmap) and other records are detected by their backends
     // when the orchestrator registers them; here 3..5 is the classic bitmap.
     io.type = IntentType::bitmap;
-    if (bsb) {
+    // [intents] llbitmap (version 6), journal and epochmap records.
+    if (auto t = r.ok() ? detect_intent_type(r.bytes.data()) : std::nullopt) {
+      io.type = *t;
+    } else if (bsb) {
       io.chunk_bytes = bsb->chunksize;
       io.daemon_sleep_s = config_.intent.daemon_sleep_s >= 0 ? config_.intent.daemon_sleep_s : bsb->daemon_sleep;
       io.write_behind = bsb->write_behind;

@@ -23,7 +23,9 @@ disk::DiskConfig small_disk() {
 }
 
 TEST(Raid1Smoke, WriteReadBothBackends) {
-  for (auto t : {md::IntentType::none, md::IntentType::bitmap}) {
+  for (auto t : {md::IntentType::none, md::IntentType::bitmap, md::IntentType::llbitmap,
+                 md::IntentType::journal, md::IntentType::ours}) {
+    SCOPED_TRACE(md::intent_type_name(t));
     testing::MdRig rig(1, small_config(t), small_disk());
     auto w = rig.write(1000, 8);
     ASSERT_TRUE(w.ok);

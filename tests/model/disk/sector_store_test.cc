@@ -22,8 +22,8 @@ TEST(DiskImage, UnwrittenSectorsReadZeroAndCostNothing) {
 TEST(DiskImage, MemoryGrowsWithPagesTouchedNotCapacity) {
   DiskImage img(k16TiB);
   img.set(Sector(5), 1, nullptr);
-  img.set(Sector(63), 2, nullptr);            // same page
-  img.set(Sector(1ull << 34), 3, nullptr);    // far away
+  img.set(Sector(63), 2, nullptr);          // same page
+  img.set(Sector(1ull << 34), 3, nullptr);  // far away
   EXPECT_EQ(img.touched_page_count(), 2u);
   std::vector<uint64_t> pages;
   img.touched_pages(pages);

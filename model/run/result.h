@@ -1,0 +1,49 @@
+// The result object of one run (design.md §5: names and units are a contract;
+// CI, notebooks and the Python module read them). Extra fields may be added,
+// never renamed.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace mdsim::run {
+
+struct CheckOutcome {
+  bool held = true;
+  std::string detail;
+};
+
+struct Result {
+  std::string scenario;                 // scenario name
+  uint64_t seed = 0;
+  uint64_t trace_hash = 0;              // printed as 16 hex digits
+  uint64_t events = 0;                  // trace events recorded
+  int64_t sim_time_ns = 0;
+  uint64_t user_writes = 0;
+  uint64_t user_write_bytes = 0;
+  uint64_t data_writes = 0;             // member data write requests, summed over members
+  uint64_t meta_writes = 0;             // member metadata write requests (intent + superblock)
+  uint64_t meta_write_bytes = 0;
+  uint64_t flushes = 0;
+  int64_t write_lat_ns_p50 = 0;
+  int64_t write_lat_ns_p99 = 0;
+  uint64_t crash_points_checked = 0;
+  uint64_t inconsistent_chunks = 0;
+  uint64_t resync_sectors = 0;
+  std::map<std::string, CheckOutcome> checks;  // sorted by name: stable output
+
+  // Derived, as the contract defines them.
+  double meta_writes_per_user_write() const;
+  double iops_sim() const;              // user IOs per simulated second
+  bool passed() const;                  // every check held
+  std::string verdict() const { return passed() ? "pass" : "fail"; }
+  // Name of the first failed check (by name order), or "".
+  std::string first_failed_check() const;
+};
+
+nlohmann::json to_json(const Result& r);
+
+}  // namespace mdsim::run
