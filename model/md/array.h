@@ -94,7 +94,7 @@ struct ArrayConfig {
   uint32_t plug_threshold = 2;
   // Deliberate bugs for the harness's mutant campaign (model/md/mutants.h);
   // a run-time knob: assembly keeps the caller's set. Empty in production.
-  MutantSet mutants;
+  MutantSet mutants{};
 };
 
 enum class UserOp : uint8_t { write, read, discard, flush };

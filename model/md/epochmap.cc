@@ -83,6 +83,7 @@ sim::Task Epochmap::start_write(Sector offset, SectorCount sectors) {
   last_start_marked_ = false;
   for (uint64_t c = c0; c <= c1; ++c) {
     if (bit(img_, c)) continue;
+    if (c > c0 && opts_.mutants.on(Mutant::ours_marks_first_chunk_only)) continue;
     mark(c);
     last_start_marked_ = true;
   }

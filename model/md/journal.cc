@@ -140,6 +140,7 @@ sim::Task Journal::load(Sector resync_offset) {
     s.media = jrnl::decode_slot(&all[(1ull + i) * io], io, tag_);
     if (i == newest && opts_.mutants.on(Mutant::journal_recovery_skips_last)) s.media.pop_back();
     s.held = !s.media.empty();
+    if (i == 0 && opts_.mutants.on(Mutant::journal_recovery_skips_first_slot)) continue;
     for (const jrnl::Entry& e : s.media)
       add_sync_range(e.chunk_seq * jrnl::kEntryChunkSectors,
                      (e.chunk_seq + e.nr_chunks) * jrnl::kEntryChunkSectors);
@@ -232,7 +233,8 @@ sim::Task Journal::write_round() {
   if (!cur.empty()) close(co_await take_slot(taken));
   // Missing-set bits first: a slot reused or cleared below may be the only
   // record of a degraded write until they are durable.
-  co_await write_batch(host_, missing_writes(false), &media_);
+  if (!opts_.mutants.on(Mutant::journal_degraded_not_recorded))
+    co_await write_batch(host_, missing_writes(false), &media_);
   std::vector<MetaWrite> writes;
   std::vector<std::pair<uint32_t, std::vector<jrnl::Entry>>> done;
   for (auto& [slot, es] : fills) {
@@ -246,7 +248,8 @@ sim::Task Journal::write_round() {
     // Contiguous runs of released, non-empty slots: one zeroing write each.
     for (uint32_t i = 0; i < geo_.ring_slots;) {
       auto clearable = [&](uint32_t k) {
-        return !taken[k] && slots_[k].live == 0 && !slots_[k].held && !slots_[k].media.empty();
+        const bool live_ok = slots_[k].live == 0 || opts_.mutants.on(Mutant::journal_zero_before_all_mirrors);
+        return !taken[k] && live_ok && !slots_[k].held && !slots_[k].media.empty();
       };
       if (!clearable(i)) { ++i; continue; }
       uint32_t j = i;

@@ -287,7 +287,8 @@ sim::Task Llbitmap::load(Sector resync_offset) {
   const Action action = (flags_ & llb::kStateStale) ? Action::Stale : Action::Reload;
   flags_ &= ~llb::kStateStale;
   loaded_ = true;
-  if (chunks_ > 0) run(0, chunks_ - 1, action);
+  const bool skip_reload = action == Action::Reload && opts_.mutants.on(Mutant::llbitmap_reload_keeps_dirty);
+  if (chunks_ > 0 && !skip_reload) run(0, chunks_ - 1, action);
 }
 
 sim::Task Llbitmap::update_sb() {

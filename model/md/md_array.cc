@@ -103,7 +103,8 @@ std::vector<int> Mddev::metadata_read_sources() const {
   for (const Member& m : members_)
     if (m.writable() && (m.in_sync || config_.mutants.on(Mutant::load_from_rebuilding)))
       out.push_back(m.index);
-  if (config_.mutants.on(Mutant::load_from_rebuilding)) std::reverse(out.begin(), out.end());
+  if (config_.mutants.on(Mutant::load_from_rebuilding))  // mutant: a rebuilding member first
+    std::stable_partition(out.begin(), out.end(), [&](int i) { return !members_[i].in_sync; });
   return out;
 }
 

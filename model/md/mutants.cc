@@ -44,7 +44,7 @@ constexpr std::array<MutantInfo, kMutantCount> kMutants{{
     {Mutant::clean_sb_with_writes, "clean_sb_with_writes", "none",
      "the md superblock is written clean while writes are still pending"},
     {Mutant::llbitmap_reload_keeps_dirty, "llbitmap_reload_keeps_dirty", "llbitmap",
-     "Reload leaves Dirty as Dirty instead of NeedSync"},
+     "the Reload action is not applied at load: Dirty stays Dirty instead of NeedSync"},
     {Mutant::llbitmap_transition_before_barrier, "llbitmap_transition_before_barrier",
      "llbitmap", "Startwrite transition happens before the page barrier is raised"},
     {Mutant::llbitmap_cond_end_sync_partial, "llbitmap_cond_end_sync_partial", "llbitmap",
@@ -53,12 +53,12 @@ constexpr std::array<MutantInfo, kMutantCount> kMutants{{
      "the daemon cleans a page without waiting for its writes to drain"},
     {Mutant::journal_zero_before_all_mirrors, "journal_zero_before_all_mirrors", "journal",
      "a journal entry is zeroed before the data completed on every mirror"},
-    {Mutant::journal_no_fua, "journal_no_fua", "journal",
-     "journal entries are written without PREFLUSH/FUA"},
-    {Mutant::journal_recovery_skips_last, "journal_recovery_skips_last", "journal",
-     "journal recovery ignores the last valid entry"},
-    {Mutant::ours_skip_intent_for_overwrite, "ours_skip_intent_for_overwrite", "ours",
-     "our design treats an overwrite of a recently dirty chunk as already covered"},
+    {Mutant::journal_degraded_not_recorded, "journal_degraded_not_recorded", "journal",
+     "writes on a degraded array do not update the journal's missing set"},
+    {Mutant::journal_recovery_skips_first_slot, "journal_recovery_skips_first_slot", "journal",
+     "journal recovery ignores the entries of ring slot 0"},
+    {Mutant::ours_marks_first_chunk_only, "ours_marks_first_chunk_only", "ours",
+     "a write spanning several chunks marks only its first chunk"},
 }};
 
 const MutantInfo& info(Mutant m) { return kMutants[static_cast<size_t>(m)]; }

@@ -40,15 +40,15 @@ enum class Mutant : uint8_t {
   resync_copies_wrong_way,   // resync/recovery reads from the last writable member, even one not In_sync
   clean_sb_with_writes,      // the superblock is marked clean while writes are pending
   // --- llbitmap -----------------------------------------------------------
-  llbitmap_reload_keeps_dirty,       // Reload leaves Dirty as Dirty (no NeedSync)
+  llbitmap_reload_keeps_dirty,       // Reload not applied at load: Dirty stays Dirty (no NeedSync)
   llbitmap_transition_before_barrier,// state transition before the page barrier is raised
   llbitmap_cond_end_sync_partial,    // cond_end_sync ends the chunk holding the resync position
   llbitmap_daemon_ignores_barrier,   // daemon cleans a page without waiting for writes to drain
   // --- journal / ours -----------------------------------------------------
   journal_zero_before_all_mirrors,   // entry zeroed before the data completed on every mirror
-  journal_no_fua,                    // journal entry written without FUA/PREFLUSH
-  journal_recovery_skips_last,       // recovery ignores the last entry of the area
-  ours_skip_intent_for_overwrite,    // our design treats an overwrite of a dirty chunk as already covered
+  journal_degraded_not_recorded,     // degraded writes do not update the missing set
+  journal_recovery_skips_first_slot, // recovery ignores the entries of ring slot 0
+  ours_marks_first_chunk_only,       // a write spanning chunks marks only its first chunk
   count_
 };
 

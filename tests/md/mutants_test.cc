@@ -25,12 +25,12 @@ TEST(Mutants, SetSwitchesIndividually) {
   MutantSet s;
   EXPECT_TRUE(s.empty());
   s.set(Mutant::resync_skips_needed);
-  s.set(Mutant::journal_no_fua);
+  s.set(Mutant::journal_degraded_not_recorded);
   EXPECT_TRUE(s.on(Mutant::resync_skips_needed));
   EXPECT_FALSE(s.on(Mutant::data_before_unplug));
-  EXPECT_EQ(s.to_string(), "resync_skips_needed,journal_no_fua");
+  EXPECT_EQ(s.to_string(), "resync_skips_needed,journal_degraded_not_recorded");
   s.set(Mutant::resync_skips_needed, false);
-  EXPECT_EQ(s.to_string(), "journal_no_fua");
+  EXPECT_EQ(s.to_string(), "journal_degraded_not_recorded");
   EXPECT_TRUE(MutantSet::of(Mutant::data_before_unplug).on(Mutant::data_before_unplug));
 }
 
