@@ -67,7 +67,9 @@ std::vector<int> Mddev::metadata_write_targets() const {
 std::vector<int> Mddev::metadata_read_sources() const {
   std::vector<int> out;
   for (const Member& m : members_)
-    if (m.writable() && m.in_sync) out.push_back(m.index);
+    if (m.writable() && (m.in_sync || config_.mutants.on(Mutant::load_from_rebuilding)))
+      out.push_back(m.index);
+  if (config_.mutants.on(Mutant::load_from_rebuilding)) std::reverse(out.begin(), out.end());
   return out;
 }
 
@@ -85,8 +87,8 @@ sim::Task Mddev::write_metadata(SectorCount offset, std::vector<uint8_t> bytes,
     req.op = disk::IoOp::write;
     req.sector = layout_.intent_area + offset;
     req.count = SectorCount::from_bytes(bytes.size());
-    req.fua = true;
-    req.preflush = true;
+    req.fua = !config_.mutants.on(Mutant::metadata_no_fua);
+    req.preflush = !config_.mutants.on(Mutant::metadata_no_fua);
     req.io_class = cls;
     req.payload.bytes = bytes;
     submit_member(t, std::move(req), [this, t, left, done](disk::IoResult r) {
@@ -106,7 +108,8 @@ sim::ValueTask<disk::IoResult> Mddev::read_metadata(int member, SectorCount offs
   req.count = count;
   req.io_class = disk::IoClass::intent;
   req.want_bytes = true;
-  co_return co_await member_io(member, std::move(req));
+  disk::IoResult r = co_await member_io(member, std::move(req));
+  co_return r;
 }
 
 void Mddev::request_resync() {
@@ -152,24 +155,6 @@ void Mddev::submit_member(int member, disk::IoRequest req, disk::Disk::Done done
   });
 }
 
-sim::ValueTask<disk::IoResult> Mddev::member_io(int member, disk::IoRequest req) {
-  struct Awaiter {
-    Mddev& md;
-    int member;
-    disk::IoRequest req;
-    disk::IoResult result;
-    bool await_ready() const noexcept { return false; }
-    void await_suspend(std::coroutine_handle<> h) {
-      md.submit_member(member, std::move(req), [this, h](disk::IoResult r) {
-        result = std::move(r);
-        h.resume();
-      });
-    }
-    disk::IoResult await_resume() { return std::move(result); }
-  };
-  co_return co_await Awaiter{*this, member, std::move(req), {}};
-}
-
 // ---------------------------------------------------------------------------
 // User IO (md_submit_bio -> pers->make_request), one submission call.
 
@@ -198,6 +183,7 @@ sim::Task Mddev::submitter(std::vector<UserIo> ios, UserDone done, bool plug) {
       auto shared = std::shared_ptr<MasterIo>(std::move(mio));
       for (const Member& m : members_) {
         if (!m.writable()) continue;
+        if (config_.mutants.on(Mutant::flush_first_member_only) && *left > 0) continue;
         ++*left;
         disk::IoRequest req;
         req.op = disk::IoOp::flush;

@@ -154,7 +154,7 @@ sim::Task Mddev::md_update_sb() {
 void Mddev::write_start_begin() {
   ++writes_pending_;
   if (safemode_ == 1) safemode_ = 0;
-  if (in_sync_) {
+  if (in_sync_ && !config_.mutants.on(Mutant::clean_sb_with_writes)) {
     in_sync_ = false;
     sb_change_clean_ = true;
     sb_change_pending_ = true;
@@ -214,6 +214,7 @@ sim::Task Mddev::create_task() {
     m.write_mostly = i < config_.write_mostly.size() && config_.write_mostly[i];
   }
   pers_ = std::make_unique<Raid1>(*this);
+  config_.intent.mutants = config_.mutants;
   intent_ = make_intent_backend(*this, config_.intent);
   // mdadm writes the intent record, then the superblocks (events 0 -> 1 on
   // the first kernel update). Without assume_clean the array starts dirty:
@@ -242,9 +243,12 @@ sim::Task Mddev::stop_task() {
   thread_wq_.wake_all();
   while (!thread_exited_) co_await idle_wq_.wait();
   co_await intent_->flush();
-  if (writes_pending_ == 0) in_sync_ = true;
-  set_sb_change(false);
-  co_await md_update_sb();
+  // __md_stop_writes: a final round only if the array is not already clean.
+  if (!in_sync_ || sb_change_clean_ || sb_change_devs_) {
+    in_sync_ = true;
+    set_sb_change(false);
+    co_await md_update_sb();
+  }
   running_ = false;
   sim_.cancel(safemode_timer_);
 }
