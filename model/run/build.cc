@@ -41,8 +41,11 @@ md::ArrayConfig array_config(const Scenario& s) {
   c.intent.chunk_bytes = s.array.intent.chunk_bytes;
   c.intent.daemon_sleep_s = s.array.intent.daemon_sleep_s;
   if (s.array.intent.type == scenario::IntentType::llbitmap) c.intent.barrier_idle_s = s.array.intent.barrier_idle_s;
+  if (s.array.intent.type == scenario::IntentType::journal || s.array.intent.type == scenario::IntentType::ours)
+    c.intent.journal_bytes = 0;  // backend default area; journal_entries is advisory (docs/scenario-format.md)
   // Violations are counted and reported by the intent_before_data check
   // instead of aborting the run.
+  for (const std::string& m : s.mutants) c.mutants.set(*md::mutant_from_name(m));
   c.check_intent_before_data = true;
   c.fatal_intent_violation = false;
   return c;

@@ -35,7 +35,7 @@ faults::CrashStateChoice choose_crash(const faults::CrashState& state, const sce
                                       uint64_t seed) {
   faults::CrashStateChoice c;
   if (p.mode == "random") {
-    c = first_of(faults::CrashChoiceEnumerator::random(state, seed, 1));
+    c = first_of(faults::CrashChoiceEnumerator::random(state, p.choice.value_or(seed), 1));
   } else if (p.mode == "none") {
     c = faults::CrashStateChoice(state.disks.size());
   } else if (p.mode == "all") {

@@ -140,8 +140,10 @@ size_t Phases::run_ops(World& w, size_t from) {
       case scenario::OpType::discard: io.op = workload::UserIo::Op::discard; break;
       case scenario::OpType::flush: io.op = workload::UserIo::Op::flush; break;
       case scenario::OpType::wait:
-        drive(w, sim::Instant::max(), [&w] { return w.target->outstanding() == 0; });
+        drive(w, o.ns > 0 ? w.sim->now() + sim::Duration::ns(o.ns) : sim::Instant::max(),
+              [&w] { return w.target->outstanding() == 0; });
         continue;
+      case scenario::OpType::slow_disk: w.disks[static_cast<size_t>(o.disk)]->set_slow_factor(o.factor); continue;
       case scenario::OpType::advance: drive(w, w.sim->now() + sim::Duration::ns(o.ns), nullptr); continue;
       case scenario::OpType::daemon_tick:
         drive(w, w.sim->now() + std::max(w.array->intent().daemon_sleep(), sim::Duration::ns(1)), nullptr);
@@ -151,8 +153,17 @@ size_t Phases::run_ops(World& w, size_t from) {
         continue;
       default: apply_disk_op(w, o); continue;
     }
-    const workload::UserIo one[1] = {io};
-    w.target->submit_batch(one, [](size_t, const workload::UserIoCompletion&) {});
+    // Consecutive writes marked "batch" share the first one's submission call.
+    std::vector<workload::UserIo> call{io};
+    while (io.op == workload::UserIo::Op::write && i + 1 < s_.ops.size() &&
+           s_.ops[i + 1].type == scenario::OpType::write && s_.ops[i + 1].batch) {
+      ++i;
+      workload::UserIo more = io;
+      more.sector = disk::Sector(s_.ops[i].sector);
+      more.count = disk::SectorCount(s_.ops[i].sectors);
+      call.push_back(more);
+    }
+    w.target->submit_batch(call, [](size_t, const workload::UserIoCompletion&) {});
   }
   return s_.ops.size();
 }
