@@ -170,6 +170,7 @@ size_t Phases::run_ops(World& w, size_t from) {
 
 void Phases::crash_and_assemble(const scenario::PersistChoice& persist) {
   crashed_ = true;
+  crash_trigger_ = false;  // the trigger stopped the pre-crash world; the post-crash one runs freely
   pre_end_ns_ = pre_.sim->now().ns();
   pre_.sim->trace().record(pre_.sim->now(), kPowerLoss, pre_.runner_actor);
   std::vector<const disk::Disk*> cdisks(pre_.disks.size());
