@@ -9,8 +9,6 @@
 
 namespace mdsim::cli {
 
-std::optional<uint64_t> seed_option(const std::string& command, const ParsedArgs& a);
-
 static const char* kExploreHelp =
     "usage: mdsim explore SCENARIO.json [--crash-points all|N] [--seed N] [--out DIR] [--json] [--quiet]\n"
     "\n"

@@ -3,10 +3,13 @@
 // exception (-> 3). run_cli maps exceptions to codes in one place.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "model/cli/args.h"
 #include "model/run/result.h"
 #include "model/scenario/scenario.h"
 
@@ -29,6 +32,9 @@ int cmd_compare(const std::vector<std::string>& args, Io& io);  // intent backen
 // exit code (0 or 1).
 int report_result(const scenario::Scenario& s, const run::Result& r, const std::string& replay_command, bool json,
                   Io& io);
+
+// The --seed option as an unsigned 64-bit integer (UsageError otherwise).
+std::optional<uint64_t> seed_option(const std::string& command, const ParsedArgs& a);
 
 // Refuses an --out path that exists and is not a directory (before any work).
 void check_out_dir(const std::string& command, const std::string& dir);

@@ -31,6 +31,11 @@ static void print_summary(const run::Result& r, std::ostream& out) {
                 r.meta_writes_per_user_write(), static_cast<unsigned long long>(r.flushes),
                 static_cast<long long>(r.write_lat_ns_p50), static_cast<long long>(r.write_lat_ns_p99));
   out << line;
+  std::snprintf(line, sizeof line, "  crash points checked %llu, inconsistent chunks %llu, resync sectors %llu\n",
+                static_cast<unsigned long long>(r.crash_points_checked),
+                static_cast<unsigned long long>(r.inconsistent_chunks),
+                static_cast<unsigned long long>(r.resync_sectors));
+  out << line;
   for (const auto& [name, c] : r.checks)
     out << "  " << (c.held ? "held  " : "FAILED") << " " << name << (c.detail.empty() ? "" : ": " + c.detail) << "\n";
   out << "verdict: " << r.verdict() << "\n";

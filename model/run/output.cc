@@ -42,10 +42,10 @@ void write_run_outputs(const std::filesystem::path& dir, const Result& result, c
   write_file_atomic(dir / "result.json", to_json(result).dump(2) + "\n");
   if (!trace.recording()) return;
   std::ostringstream jsonl;
-  write_trace_jsonl(trace, jsonl);
+  write_trace_jsonl(trace, jsonl, result.trace_hash);
   write_file_atomic(dir / "trace.jsonl", jsonl.str());
   std::ostringstream timeline;
-  write_timeline(trace, timeline);
+  write_timeline(trace, timeline, result.trace_hash);
   write_file_atomic(dir / "timeline.json", timeline.str());
 }
 

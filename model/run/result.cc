@@ -10,7 +10,8 @@ double Result::meta_writes_per_user_write() const {
 
 double Result::iops_sim() const {
   // Reporting only (outside simulated logic): doubles are fine here.
-  return sim_time_ns <= 0 ? 0.0 : static_cast<double>(user_writes) * 1e9 / static_cast<double>(sim_time_ns);
+  const int64_t t = workload_time_ns > 0 ? workload_time_ns : sim_time_ns;
+  return t <= 0 ? 0.0 : static_cast<double>(user_writes) * 1e9 / static_cast<double>(t);
 }
 
 bool Result::passed() const {
@@ -45,6 +46,7 @@ nlohmann::json to_json(const Result& r) {
   j["crash_points_checked"] = r.crash_points_checked;
   j["inconsistent_chunks"] = r.inconsistent_chunks;
   j["resync_sectors"] = r.resync_sectors;
+  j["workload_time_ns"] = r.workload_time_ns;
   nlohmann::json checks = nlohmann::json::object();
   for (const auto& [name, c] : r.checks) checks[name] = {{"held", c.held}, {"detail", c.detail}};
   j["checks"] = checks;

@@ -33,11 +33,12 @@ struct Result {
   uint64_t crash_points_checked = 0;
   uint64_t inconsistent_chunks = 0;
   uint64_t resync_sectors = 0;
+  int64_t workload_time_ns = 0;         // extra: time from workload start to its end or the crash
   std::map<std::string, CheckOutcome> checks;  // sorted by name: stable output
 
   // Derived, as the contract defines them.
   double meta_writes_per_user_write() const;
-  double iops_sim() const;              // user IOs per simulated second
+  double iops_sim() const;              // user writes per simulated second of the workload phase
   bool passed() const;                  // every check held
   std::string verdict() const { return passed() ? "pass" : "fail"; }
   // Name of the first failed check (by name order), or "".

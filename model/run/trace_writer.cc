@@ -10,10 +10,10 @@ namespace mdsim::run {
 
 using nlohmann::json;
 
-void write_trace_jsonl(const sim::Trace& trace, std::ostream& out) {
+void write_trace_jsonl(const sim::Trace& trace, std::ostream& out, uint64_t trace_hash) {
   json actors = json::array();
   for (size_t i = 0; i < trace.actor_count(); ++i) actors.push_back(trace.actor_name(static_cast<uint32_t>(i)));
-  json header = {{"format", "mdsim-trace"}, {"version", 1}, {"trace_hash", sim::hash_hex(trace.hash())},
+  json header = {{"format", "mdsim-trace"}, {"version", 1}, {"trace_hash", sim::hash_hex(trace_hash)},
                  {"events", trace.count()}, {"recorded", trace.events().size()}, {"actors", actors}};
   out << header.dump() << '\n';
   uint64_t i = 0;
@@ -57,7 +57,7 @@ json args_of(const sim::TraceEvent& e) {
 
 }  // namespace
 
-void write_timeline(const sim::Trace& trace, std::ostream& out) {
+void write_timeline(const sim::Trace& trace, std::ostream& out, uint64_t trace_hash) {
   json events = json::array();
   events.push_back({{"ph", "M"}, {"pid", 1}, {"name", "process_name"}, {"args", {{"name", "mdsim"}}}});
   for (size_t i = 0; i < trace.actor_count(); ++i)
@@ -96,7 +96,7 @@ void write_timeline(const sim::Trace& trace, std::ostream& out) {
     events.push_back({{"ph", "X"}, {"pid", 1}, {"tid", s->actor}, {"name", std::get<1>(key)}, {"ts", us(s->time_ns)},
                       {"dur", us(last_ns - s->time_ns)}, {"args", {{"submit", args_of(*s)}, {"incomplete", true}}}});
   json doc = {{"traceEvents", events}, {"displayTimeUnit", "ns"},
-              {"otherData", {{"trace_hash", sim::hash_hex(trace.hash())}, {"generator", "mdsim"}}}};
+              {"otherData", {{"trace_hash", sim::hash_hex(trace_hash)}, {"generator", "mdsim"}}}};
   out << doc.dump() << '\n';
 }
 

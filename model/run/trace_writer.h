@@ -19,7 +19,10 @@
 
 namespace mdsim::run {
 
-void write_trace_jsonl(const sim::Trace& trace, std::ostream& out);
-void write_timeline(const sim::Trace& trace, std::ostream& out);
+// `trace_hash` is the run's hash (Result::trace_hash), written in the headers:
+// a run with a power loss is two simulations whose hashes are combined, so it
+// differs from the merged trace object's own hash.
+void write_trace_jsonl(const sim::Trace& trace, std::ostream& out, uint64_t trace_hash);
+void write_timeline(const sim::Trace& trace, std::ostream& out, uint64_t trace_hash);
 
 }  // namespace mdsim::run

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "model/md/mutants.h"
 #include "model/scenario/loader_internal.h"
 #include "model/scenario/size.h"
 
@@ -157,6 +158,13 @@ Scenario parse_scenario(const nlohmann::json& doc, const std::string& source, st
                                 : std::vector<std::string>{"coverage", "convergence", "durability", "intent_before_data"};
   if (root.has("limits")) s.limits = detail::parse_limits(root.at("limits"));
   if (root.has("expect")) s.expect = detail::parse_expect(root.at("expect"));
+  if (root.has("mutants")) {
+    const Node m = root.at("mutants");
+    m.require_array();
+    std::vector<std::string> names;
+    for (md::Mutant x : md::all_mutants()) names.emplace_back(md::mutant_name(x));
+    for (size_t i = 0; i < m.size(); ++i) s.mutants.push_back(m.at(i).one_of(names));
+  }
   s.document = doc;
   if (seed_override) s.document["seed"] = *seed_override;
   return s;

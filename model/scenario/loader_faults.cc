@@ -8,7 +8,8 @@ static const std::vector<std::string> kFaultTypes = {"power_loss", "bad_block", 
                                                      "remove_disk", "readd_disk", "latency_spike", "slow_disk"};
 static const std::vector<std::string> kOpTypes = {"write", "read", "flush", "discard", "advance", "wait",
                                                   "power_loss", "fail_disk", "remove_disk", "readd_disk",
-                                                  "bad_block", "write_error", "start_resync", "daemon_tick"};
+                                                  "bad_block", "write_error", "start_resync", "daemon_tick",
+                                                  "slow_disk"};
 static constexpr int64_t kTimeMax = INT64_MAX / 2;
 
 static int parse_disk_index(const Node& n, const ArrayConfig& array) {
@@ -134,9 +135,18 @@ static Op parse_op(const Node& n, const ArrayConfig& array, const DiskConfig& di
       parse_range(n, array.capacity_bytes() / 512, align, o.sector, o.sectors, "array");
       o.fua = n.boolean_or("fua", false);
       o.preflush = n.boolean_or("preflush", false);
+      o.batch = n.boolean_or("batch", false);
       return o;
     case OpType::advance: o.ns = n.required("ns", "a time step (ns)").i64(0, kTimeMax); return o;
-    case OpType::power_loss: o.persist = parse_persist(n, array); return o;
+    case OpType::power_loss:
+      o.persist = parse_persist(n, array);
+      if (n.has("choice")) o.persist.choice = n.at("choice").u64(0, UINT64_MAX);
+      return o;
+    case OpType::wait: o.ns = n.i64_or("ns", 0, 0, kTimeMax); return o;
+    case OpType::slow_disk:
+      o.disk = parse_disk_index(n, array);
+      o.factor = static_cast<uint32_t>(n.required("factor", "a latency multiplier").u64(1, defaults::kSlowFactorMax));
+      return o;
     case OpType::bad_block:
     case OpType::write_error:
       o.disk = parse_disk_index(n, array);

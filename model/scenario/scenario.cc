@@ -45,6 +45,7 @@ const char* op_type_name(OpType t) {
     case OpType::write_error: return "write_error";
     case OpType::start_resync: return "start_resync";
     case OpType::daemon_tick: return "daemon_tick";
+    case OpType::slow_disk: return "slow_disk";
   }
   return "?";
 }

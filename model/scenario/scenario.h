@@ -93,6 +93,9 @@ struct PersistChoice {
   bool torn = defaults::kTorn;
   // mode == "explicit": per member, indices (completion order) of cached writes kept.
   std::vector<std::vector<uint64_t>> keep;
+  // Seed of the persisted-subset choice (ops "choice", as the harness saves
+  // counterexamples); absent: derived from the run's seed.
+  std::optional<uint64_t> choice;
 };
 
 struct Fault {
@@ -111,7 +114,7 @@ struct Fault {
 
 enum class OpType : uint8_t {
   write, read, flush, discard, advance, wait, power_loss, fail_disk, remove_disk, readd_disk,
-  bad_block, write_error, start_resync, daemon_tick
+  bad_block, write_error, start_resync, daemon_tick, slow_disk
 };
 const char* op_type_name(OpType t);
 
@@ -121,7 +124,9 @@ struct Op {
   uint64_t sectors = 0;
   bool fua = false;       // write
   bool preflush = false;  // write
-  int64_t ns = 0;         // advance
+  bool batch = false;     // write: join the previous write's submission call (one plug)
+  int64_t ns = 0;         // advance; wait (0 = no limit)
+  uint32_t factor = 1;    // slow_disk
   int disk = -1;          // disk ops
   bool sticky = false;    // bad_block
   PersistChoice persist;  // power_loss
@@ -159,6 +164,7 @@ struct Scenario {
   std::vector<std::string> checks;      // in the order given
   Limits limits;
   Expect expect;
+  std::vector<std::string> mutants;     // deliberate engine bugs (model/md/mutants.h), harness use
   nlohmann::json document;              // the input, with any seed override applied
 
   bool has_power_loss() const;

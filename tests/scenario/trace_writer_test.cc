@@ -35,7 +35,7 @@ sim::Trace sample() {
 TEST(TraceJsonl, HeaderThenOneLinePerEvent) {
   const sim::Trace t = sample();
   std::stringstream ss;
-  write_trace_jsonl(t, ss);
+  write_trace_jsonl(t, ss, t.hash());
   std::string line;
   std::getline(ss, line);
   const json h = json::parse(line);
@@ -59,7 +59,7 @@ TEST(TraceJsonl, HeaderThenOneLinePerEvent) {
 
 TEST(Timeline, SlicesPhasesAndInstants) {
   std::stringstream ss;
-  write_timeline(sample(), ss);
+  write_timeline(sample(), ss, 42);
   const json doc = json::parse(ss.str());
   int slices = 0, begins = 0, ends = 0, instants = 0, names = 0;
   bool saw_incomplete = false;

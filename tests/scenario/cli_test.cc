@@ -1,0 +1,184 @@
+// The command line contract (design.md §5): exit codes, --help per command,
+// --json result names, --out files, usage errors, sweeps and replays. Runs the
+// CLI in-process (run_cli) except where the binary itself matters.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "model/cli/cli.h"
+#include "model/cli/progress.h"
+#include "model/run/sweep.h"
+#include "model/scenario/error.h"
+
+namespace mdsim::cli {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int code;
+  std::string out, err;
+};
+
+Outcome cli(const std::vector<std::string>& args) {
+  std::ostringstream out, err;
+  const int code = run_cli(args, out, err, false);
+  return {code, out.str(), err.str()};
+}
+
+std::string example(const std::string& name) {
+  return std::string(MDSIM_SOURCE_DIR) + "/scenarios/examples/" + name + ".json";
+}
+
+fs::path temp_dir(const std::string& name) {
+  const fs::path d = fs::temp_directory_path() / ("mdsim_cli_test_" + name);
+  fs::remove_all(d);
+  return d;
+}
+
+TEST(Cli, VersionAndHelp) {
+  EXPECT_EQ(cli({"--version"}).code, kExitOk);
+  EXPECT_NE(cli({"--version"}).out.find("mdsim "), std::string::npos);
+  EXPECT_EQ(cli({"--help"}).code, kExitOk);
+  for (const char* c : {"run", "explore", "replay", "sweep"}) {
+    const Outcome o = cli({c, "--help"});
+    EXPECT_EQ(o.code, kExitOk) << c;
+    EXPECT_NE(o.out.find(std::string("usage: mdsim ") + c), std::string::npos) << c;
+  }
+}
+
+TEST(Cli, UsageErrorsExitTwo) {
+  EXPECT_EQ(cli({}).code, kExitBadInput);
+  const Outcome o = cli({"rn"});
+  EXPECT_EQ(o.code, kExitBadInput);
+  EXPECT_NE(o.err.find("did you mean \"run\""), std::string::npos);
+  EXPECT_EQ(cli({"run"}).code, kExitBadInput);
+  EXPECT_EQ(cli({"run", "a.json", "b.json"}).code, kExitBadInput);
+  EXPECT_EQ(cli({"run", example("raid1-bitmap-randwrite"), "--seed", "-3"}).code, kExitBadInput);
+  EXPECT_EQ(cli({"run", example("raid1-bitmap-randwrite"), "--seed", "99999999999999999999"}).code, kExitBadInput);
+  EXPECT_EQ(cli({"run", example("raid1-bitmap-randwrite"), "--sed", "3"}).code, kExitBadInput);
+  EXPECT_EQ(cli({"explore", example("raid1-bitmap-randwrite"), "--crash-points", "0"}).code, kExitBadInput);
+  EXPECT_EQ(cli({"run", "/nonexistent.json"}).code, kExitBadInput);
+}
+
+TEST(Cli, NotImplementedExitsThree) {
+  const Outcome o = cli({"run", example("raid5-bitmap-crash")});
+  EXPECT_EQ(o.code, kExitInternal);
+  EXPECT_NE(o.err.find("not implemented: raid5"), std::string::npos) << o.err;
+}
+
+TEST(Cli, JsonResultHasTheContractNames) {
+  const Outcome o = cli({"run", example("raid1-bitmap-ops-explicit"), "--json"});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  const json r = json::parse(o.out);
+  for (const char* k : {"scenario", "seed", "trace_hash", "events", "sim_time_ns", "user_writes", "user_write_bytes",
+                        "data_writes", "meta_writes", "meta_write_bytes", "flushes", "meta_writes_per_user_write",
+                        "write_lat_ns_p50", "write_lat_ns_p99", "iops_sim", "crash_points_checked",
+                        "inconsistent_chunks", "resync_sectors", "checks", "verdict"})
+    EXPECT_TRUE(r.contains(k)) << k;
+  EXPECT_EQ(r["verdict"], "pass");
+  EXPECT_EQ(r["trace_hash"].get<std::string>().size(), 16u);
+  EXPECT_EQ(r["crash_points_checked"], 1);
+  EXPECT_EQ(r["checks"]["coverage"]["held"], true);
+}
+
+TEST(Cli, SeedChangesTheTraceAndSameSeedRepeatsIt) {
+  const std::string f = example("raid1-bitmap-power-loss-at-event");
+  const json a = json::parse(cli({"run", f, "--json"}).out);
+  const json b = json::parse(cli({"run", f, "--json"}).out);
+  const json c = json::parse(cli({"run", f, "--json", "--seed", "43"}).out);
+  EXPECT_EQ(a["trace_hash"], b["trace_hash"]);
+  EXPECT_NE(a["trace_hash"], c["trace_hash"]);
+  EXPECT_EQ(c["seed"], 43);
+}
+
+TEST(Cli, OutWritesThreeFilesWithTheSameHash) {
+  const fs::path d = temp_dir("out");
+  const Outcome o = cli({"run", example("raid1-bitmap-ops-explicit"), "--out", d.string(), "--json"});
+  ASSERT_EQ(o.code, kExitOk) << o.err;
+  const std::string hash = json::parse(o.out)["trace_hash"];
+  std::ifstream result(d / "result.json"), trace(d / "trace.jsonl"), timeline(d / "timeline.json");
+  ASSERT_TRUE(result && trace && timeline);
+  EXPECT_EQ(json::parse(result)["trace_hash"], hash);
+  std::string header;
+  std::getline(trace, header);
+  EXPECT_EQ(json::parse(header)["trace_hash"], hash);
+  const json tl = json::parse(timeline);
+  bool slice = false;
+  for (const auto& e : tl["traceEvents"]) slice = slice || e["ph"] == "X";
+  EXPECT_TRUE(slice) << "member IOs should appear as slices";
+  for (const auto& e : fs::directory_iterator(d))
+    EXPECT_EQ(e.path().string().find(".tmp."), std::string::npos) << "temporary file left: " << e.path();
+  fs::remove_all(d);
+}
+
+TEST(Cli, OutIsAFileExitsTwo) {
+  const fs::path d = temp_dir("file");
+  fs::create_directories(d);
+  std::ofstream(d / "f") << "x";
+  EXPECT_EQ(cli({"run", example("raid1-bitmap-ops-explicit"), "--out", (d / "f").string()}).code, kExitBadInput);
+  fs::remove_all(d);
+}
+
+TEST(Cli, ExpectedFailureExitsOneAndReplays) {
+  const std::string f = example("raid1-none-no-resync-fails");
+  const Outcome run = cli({"run", f});
+  EXPECT_EQ(run.code, kExitPropertyFailed);
+  EXPECT_NE(run.err.find("property convergence failed"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("seed 42"), std::string::npos);
+  EXPECT_NE(run.err.find("replay: mdsim run"), std::string::npos);
+  const Outcome replay = cli({"replay", f});
+  EXPECT_EQ(replay.code, kExitPropertyFailed);
+  EXPECT_NE(replay.err.find("reproduced ("), std::string::npos) << replay.err;
+}
+
+TEST(Cli, ReplayNeedsAnExpectSection) {
+  const fs::path d = temp_dir("replay");
+  fs::create_directories(d);
+  std::ofstream(d / "c.json") << R"({"array": {"level": 1, "disks": 2, "size": "64MiB"}, "ops": [{"op": "flush"}]})";
+  const Outcome o = cli({"replay", (d / "c.json").string()});
+  EXPECT_EQ(o.code, kExitBadInput);
+  EXPECT_NE(o.err.find("/expect"), std::string::npos);
+  fs::remove_all(d);
+}
+
+TEST(Sweep, ExpandsTheGridInFileOrderAndRefusesBadPoints) {
+  const nlohmann::ordered_json doc = nlohmann::ordered_json::parse(R"({
+    "base": {"array": {"level": 1, "disks": 2, "size": "64MiB", "intent": {"type": "bitmap"}},
+             "workload": {"ios": 10}},
+    "grid": {"/workload/iodepth": [1, 4], "/array/intent/chunk": ["64KiB", "1MiB", "4MiB"]}})");
+  const run::Sweep s = run::parse_sweep(doc, "s.json", "");
+  ASSERT_EQ(s.points.size(), 6u);
+  EXPECT_EQ(s.points[0].scenario.workload->iodepth, 1u);
+  EXPECT_EQ(s.points[1].scenario.array.intent.chunk_bytes, 1u << 20);
+  EXPECT_EQ(s.points[3].scenario.workload->iodepth, 4u);
+  EXPECT_EQ(s.points[5].scenario.array.intent.chunk_bytes, 4u << 20);
+  nlohmann::ordered_json bad = doc;
+  bad["grid"]["/array/intent/chunk"] = {"64KiB", "3000"};
+  try {
+    (void)run::parse_sweep(bad, "s.json", "");
+    FAIL();
+  } catch (const scenario::ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("#point 1"), std::string::npos) << e.what();
+    EXPECT_EQ(e.json_pointer(), "/array/intent/chunk");
+  }
+  bad = doc;
+  bad["grid"] = {{"/nope/x", {1}}};
+  EXPECT_THROW((void)run::parse_sweep(bad, "s.json", ""), scenario::ScenarioError);
+}
+
+TEST(Progress, RendersBarRateAndEta) {
+  const std::string s = Progress::render("run x", 50, 100, 10.0, 10);
+  EXPECT_NE(s.find("[#####.....]"), std::string::npos) << s;
+  EXPECT_NE(s.find(" 50%"), std::string::npos) << s;
+  EXPECT_NE(s.find("ETA 0:05"), std::string::npos) << s;
+  EXPECT_FALSE(progress_wanted(false));
+}
+
+}  // namespace
+}  // namespace mdsim::cli
