@@ -59,6 +59,13 @@ constexpr std::array<MutantInfo, kMutantCount> kMutants{{
      "journal recovery ignores the entries of ring slot 0"},
     {Mutant::ours_marks_first_chunk_only, "ours_marks_first_chunk_only", "ours",
      "a write spanning several chunks marks only its first chunk"},
+    {Mutant::journal_no_fua, "journal_no_fua", "journal",
+     "journal slot writes are plain writes (no PREFLUSH|FUA): the entry may sit in a cache"},
+    {Mutant::journal_recovery_skips_last, "journal_recovery_skips_last", "journal",
+     "journal recovery drops the newest entry of the newest ring slot"},
+    {Mutant::ours_skip_intent_for_overwrite, "ours_skip_intent_for_overwrite", "ours",
+     "an overwrite of a chunk already dirty in memory skips the unplug while its block write "
+     "may still be in flight"},
 }};
 
 const MutantInfo& info(Mutant m) { return kMutants[static_cast<size_t>(m)]; }

@@ -49,6 +49,9 @@ enum class Mutant : uint8_t {
   journal_degraded_not_recorded,     // degraded writes do not update the missing set
   journal_recovery_skips_first_slot, // recovery ignores the entries of ring slot 0
   ours_marks_first_chunk_only,       // a write spanning chunks marks only its first chunk
+  journal_no_fua,                    // journal slot writes go out without PREFLUSH|FUA
+  journal_recovery_skips_last,       // recovery drops the newest entry of the newest slot
+  ours_skip_intent_for_overwrite,    // an overwrite of a chunk dirty in memory skips the unplug
   count_
 };
 
