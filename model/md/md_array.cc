@@ -106,7 +106,8 @@ sim::ValueTask<disk::IoResult> Mddev::read_metadata(int member, SectorCount offs
   req.count = count;
   req.io_class = disk::IoClass::intent;
   req.want_bytes = true;
-  co_return co_await member_io(member, std::move(req));
+  disk::IoResult r = co_await member_io(member, std::move(req));
+  co_return r;
 }
 
 void Mddev::request_resync() {
@@ -150,24 +151,6 @@ void Mddev::submit_member(int member, disk::IoRequest req, disk::Disk::Done done
     --members_[member].nr_pending;
     done(std::move(r));
   });
-}
-
-sim::ValueTask<disk::IoResult> Mddev::member_io(int member, disk::IoRequest req) {
-  struct Awaiter {
-    Mddev& md;
-    int member;
-    disk::IoRequest req;
-    disk::IoResult result;
-    bool await_ready() const noexcept { return false; }
-    void await_suspend(std::coroutine_handle<> h) {
-      md.submit_member(member, std::move(req), [this, h](disk::IoResult r) {
-        result = std::move(r);
-        h.resume();
-      });
-    }
-    disk::IoResult await_resume() { return std::move(result); }
-  };
-  co_return co_await Awaiter{*this, member, std::move(req), {}};
 }
 
 // ---------------------------------------------------------------------------

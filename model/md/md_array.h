@@ -76,7 +76,25 @@ class Mddev final : public IntentHost {
   // --- member IO (accounting + online check) --------------------------------
   // `offset` is in intent space (member sector - data_offset) for data IO.
   void submit_member(int member, disk::IoRequest req, disk::Disk::Done done);
-  sim::ValueTask<disk::IoResult> member_io(int member, disk::IoRequest req);
+  // Awaitable: `disk::IoResult r = co_await md.member_io(m, req);`. A plain
+  // awaiter, not a coroutine (avoids a g++ 12 temporary-in-co_await issue).
+  struct MemberIoAwaiter {
+    Mddev& md;
+    int member;
+    disk::IoRequest req;
+    disk::IoResult result;
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> h) {
+      md.submit_member(member, std::move(req), [this, h](disk::IoResult r) {
+        result = std::move(r);
+        h.resume();
+      });
+    }
+    disk::IoResult await_resume() { return std::move(result); }
+  };
+  MemberIoAwaiter member_io(int member, disk::IoRequest req) {
+    return MemberIoAwaiter{*this, member, std::move(req), {}};
+  }
   Sector data_offset() const { return layout_.data_offset; }
 
   // --- superblock (md_sb.cc) -------------------------------------------------

@@ -242,9 +242,12 @@ sim::Task Mddev::stop_task() {
   thread_wq_.wake_all();
   while (!thread_exited_) co_await idle_wq_.wait();
   co_await intent_->flush();
-  if (writes_pending_ == 0) in_sync_ = true;
-  set_sb_change(false);
-  co_await md_update_sb();
+  // __md_stop_writes: a final round only if the array is not already clean.
+  if (!in_sync_ || sb_change_clean_ || sb_change_devs_) {
+    in_sync_ = true;
+    set_sb_change(false);
+    co_await md_update_sb();
+  }
   running_ = false;
   sim_.cancel(safemode_timer_);
 }
