@@ -57,6 +57,19 @@ std::vector<DiskImage> apply_crash(const CrashState& state, const CrashStateChoi
   return out;
 }
 
+std::vector<std::unique_ptr<Disk>> make_post_crash_disks(
+    sim::Simulator& sim, const std::vector<std::string>& names,
+    const std::vector<disk::DiskConfig>& configs, const std::vector<DiskImage>& images) {
+  SIM_ASSERT(names.size() == images.size());
+  SIM_ASSERT(configs.size() == images.size());
+  std::vector<std::unique_ptr<Disk>> disks;
+  disks.reserve(images.size());
+  for (size_t i = 0; i < images.size(); ++i) {
+    disks.push_back(std::make_unique<Disk>(sim, names[i], configs[i], images[i]));
+  }
+  return disks;
+}
+
 CrashChoiceEnumerator::CrashChoiceEnumerator(const CrashState& state, Mode mode,
                                              uint64_t choices_max)
     : state_(&state), mode_(mode), choices_max_(choices_max) {
@@ -71,8 +84,8 @@ CrashChoiceEnumerator::CrashChoiceEnumerator(const CrashState& state, Mode mode,
   }
 }
 
-CrashChoiceEnumerator CrashChoiceEnumerator::all_subsets(const CrashState& state,
-                                                         uint32_t kept_max, uint64_t choices_max) {
+CrashChoiceEnumerator CrashChoiceEnumerator::all_subsets(const CrashState& state, uint32_t kept_max,
+                                                         uint64_t choices_max) {
   CrashChoiceEnumerator e(state, Mode::subsets, choices_max);
   e.k_max_ = kept_max;
   return e;
@@ -115,9 +128,15 @@ bool CrashChoiceEnumerator::next(CrashStateChoice& out) {
   bool ok = true;
   switch (mode_) {
     case Mode::subsets:
-    case Mode::subsets_dropping: ok = next_subset(out); break;
-    case Mode::prefixes: ok = next_prefix(out); break;
-    case Mode::random: next_random(out); break;
+    case Mode::subsets_dropping:
+      ok = next_subset(out);
+      break;
+    case Mode::prefixes:
+      ok = next_prefix(out);
+      break;
+    case Mode::random:
+      next_random(out);
+      break;
   }
   if (ok) ++produced_;
   return ok;

@@ -30,6 +30,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "model/disk/disk.h"
@@ -42,8 +44,8 @@ using disk::DiskImage;
 
 // Blocks (logical-block indices within the write) that persist of one in-flight write.
 struct TornWrite {
-  uint32_t write_index = 0;     // into CrashLayers::in_flight
-  std::vector<uint32_t> blocks; // ascending, non-empty
+  uint32_t write_index = 0;      // into CrashLayers::in_flight
+  std::vector<uint32_t> blocks;  // ascending, non-empty
 };
 
 // What persists of one disk's volatile layers.
@@ -63,8 +65,15 @@ CrashState capture(const std::vector<const Disk*>& disks);
 using CrashStateChoice = std::vector<CrashChoice>;  // one per disk of the state
 std::vector<DiskImage> apply_crash(const CrashState& state, const CrashStateChoice& choice);
 
+// Fresh member disks after the crash: empty caches, nothing in flight, media =
+// images[i]. REQUIRES: equal sizes; configs[i].capacity == images[i].capacity().
+std::vector<std::unique_ptr<Disk>> make_post_crash_disks(
+    sim::Simulator& sim, const std::vector<std::string>& names,
+    const std::vector<disk::DiskConfig>& configs, const std::vector<DiskImage>& images);
+
 inline constexpr uint64_t kCrashChoicesMax = 1'000'000;
 
+// REQUIRES: the CrashState outlives the enumerator.
 class CrashChoiceEnumerator {
  public:
   static CrashChoiceEnumerator all_subsets(const CrashState& state, uint32_t kept_max,
@@ -74,6 +83,12 @@ class CrashChoiceEnumerator {
   static CrashChoiceEnumerator completion_prefixes(const CrashState& state,
                                                    uint64_t choices_max = kCrashChoicesMax);
   static CrashChoiceEnumerator random(const CrashState& state, uint64_t seed, uint64_t samples);
+
+  // The enumerator keeps a pointer to the state: a temporary would dangle.
+  static CrashChoiceEnumerator all_subsets(CrashState&&, uint32_t, uint64_t = 0) = delete;
+  static CrashChoiceEnumerator all_subsets_dropping(CrashState&&, uint32_t, uint64_t = 0) = delete;
+  static CrashChoiceEnumerator completion_prefixes(CrashState&&, uint64_t = 0) = delete;
+  static CrashChoiceEnumerator random(CrashState&&, uint64_t, uint64_t) = delete;
 
   // Writes the next choice into out; false when the enumeration is over.
   bool next(CrashStateChoice& out);

@@ -13,16 +13,28 @@ FaultPlan& FaultPlan::add(const Fault& f) {
 
 void apply_fault(disk::Disk& d, const Fault& f) {
   switch (f.kind) {
-    case FaultKind::bad_range: d.add_bad_range(f.range, f.sticky); break;
-    case FaultKind::write_error: d.add_write_error_range(f.range); break;
-    case FaultKind::fail: d.set_failed(true); break;
-    case FaultKind::remove: d.set_missing(true); break;
+    case FaultKind::bad_range:
+      d.add_bad_range(f.range, f.sticky);
+      break;
+    case FaultKind::write_error:
+      d.add_write_error_range(f.range);
+      break;
+    case FaultKind::fail:
+      d.set_failed(true);
+      break;
+    case FaultKind::remove:
+      d.set_missing(true);
+      break;
     case FaultKind::readd:
       d.set_missing(false);
       d.set_failed(false);
       break;
-    case FaultKind::slow: d.set_slow_factor(f.slow_factor); break;
-    case FaultKind::latency_spike: d.add_latency_spike(f.at, f.at + f.spike_len, f.extra); break;
+    case FaultKind::slow:
+      d.set_slow_factor(f.slow_factor);
+      break;
+    case FaultKind::latency_spike:
+      d.add_latency_spike(f.at, f.at + f.spike_len, f.extra);
+      break;
   }
 }
 

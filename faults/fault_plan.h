@@ -21,13 +21,13 @@
 namespace mdsim::faults {
 
 enum class FaultKind : uint8_t {
-  bad_range,     // range, sticky
-  write_error,   // range
-  fail,          // whole device fails every request
-  remove,        // device missing
-  readd,         // device present again (and not failed)
-  slow,          // slow_factor
-  latency_spike, // extra latency for requests started in [at, at + spike_len)
+  bad_range,      // range, sticky
+  write_error,    // range
+  fail,           // whole device fails every request
+  remove,         // device missing
+  readd,          // device present again (and not failed)
+  slow,           // slow_factor
+  latency_spike,  // extra latency for requests started in [at, at + spike_len)
 };
 
 struct Fault {

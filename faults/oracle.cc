@@ -41,6 +41,15 @@ void Oracle::flush_completed(uint64_t flush_id) {
   make_durable_completed_before(it->second.submit_seq);
 }
 
+void Oracle::power_loss() {
+  for (uint32_t index : not_durable_) {
+    Write& w = writes_[index];
+    if (w.complete_seq == 0) w.complete_seq = ++seq_;
+  }
+  not_durable_.clear();
+  for (auto& [id, f] : flushes_) f.completed = true;  // abandoned: never completes
+}
+
 void Oracle::make_durable_completed_before(uint64_t seq) {
   // A write submitted after `seq` also completed after it, so the scan stops
   // at the first such write; FUA writes are already durable and just leave.

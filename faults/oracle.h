@@ -45,6 +45,10 @@ class Oracle {
   // when the flush completes.
   void flush_submitted(uint64_t flush_id);
   void flush_completed(uint64_t flush_id);
+  // Power loss: every write not durable now has ended (landed or not) and can
+  // never become durable; later durable writes supersede it. Flushes in
+  // flight are abandoned.
+  void power_loss();
 
   // May `word` be in `sector` after a crash at this point?
   bool allowed(Sector sector, uint64_t word) const;

@@ -32,7 +32,9 @@ Disk::Disk(sim::Simulator& sim, std::string name, DiskConfig config, const DiskI
 
 Disk::~Disk() = default;
 
-uint32_t Disk::inflight() const { return impl_->active + static_cast<uint32_t>(impl_->waiting.size()); }
+uint32_t Disk::inflight() const {
+  return impl_->active + static_cast<uint32_t>(impl_->waiting.size());
+}
 
 uint64_t Disk::media_word(Sector s) const { return impl_->media.word(s); }
 uint64_t Disk::current_word(Sector s) const { return impl_->current.word(s); }

@@ -131,7 +131,8 @@ class Disk {
   void set_missing(bool missing);
   void set_slow_factor(uint32_t factor);    // latency multiplier, 1 = normal
   void add_latency_spike(sim::Instant from, sim::Instant to, sim::Duration extra);
-  void add_bad_range(SectorRange r, bool sticky);   // dm-dust: reads fail, a write repairs unless sticky
+  // dm-dust: reads fail; a write repairs, unless sticky (then writes fail too).
+  void add_bad_range(SectorRange r, bool sticky);
   void add_write_error_range(SectorRange r);        // writes to the range fail
 
   // Crash support: the three layers of the crash model at this instant.

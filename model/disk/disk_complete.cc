@@ -42,10 +42,16 @@ void Disk::Impl::complete(const RequestPtr& r) {
   }
   if (res.ok()) {
     switch (r->req.op) {
-      case IoOp::read: complete_read(*r, res); break;
+      case IoOp::read:
+        complete_read(*r, res);
+        break;
       case IoOp::write:
-      case IoOp::discard: complete_write(*r); break;
-      case IoOp::flush: destage_through(r->cutoff_seq, r->id); break;
+      case IoOp::discard:
+        complete_write(*r);
+        break;
+      case IoOp::flush:
+        destage_through(r->cutoff_seq, r->id);
+        break;
     }
   }
   account(*r, res);
@@ -64,7 +70,7 @@ void Disk::Impl::complete(const RequestPtr& r) {
 void Disk::Impl::complete_read(const Request& r, IoResult& res) const {
   const uint64_t n = r.req.count.value();
   res.words.resize(n);
-  for (uint64_t i = 0; i < n; ++i) res.words[i] = current.word(r.req.sector + SectorCount(i));
+  current.words(r.req.sector, n, res.words.data());
   if (!r.req.want_bytes) return;
   res.bytes.resize(r.req.count.bytes());
   for (uint64_t i = 0; i < n; ++i) {
@@ -113,6 +119,12 @@ void Disk::Impl::destage_front() {
   SIM_ASSERT(cached_bytes >= w->count.bytes());
   cached_bytes -= w->count.bytes();
   cache.pop_front();
+  // With nothing cached the two images hold the same contents (invariant 2):
+  // share one tree, so memory is one tree plus what the cache changes.
+  if (cache.empty()) {
+    SIM_ASSERT(cached_bytes == 0);
+    media = current;
+  }
 }
 
 void Disk::Impl::destage_through(uint64_t seq, uint64_t request_id) {
@@ -158,8 +170,11 @@ void Disk::Impl::account(const Request& r, const IoResult& res) {
       c.writes[cls].bytes += q.count.bytes();
       if (q.fua) ++c.fua_writes;
       break;
-    case IoOp::discard: ++c.discards; break;
-    case IoOp::flush: break;
+    case IoOp::discard:
+      ++c.discards;
+      break;
+    case IoOp::flush:
+      break;
   }
 }
 

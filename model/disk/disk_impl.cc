@@ -130,6 +130,7 @@ void Disk::Impl::submit_native(IoRequest req, Done done) {
   if (active < cfg.queue_depth) {
     start(r);
   } else {
+    SIM_ASSERT(waiting.size() < kWaitingRequestsMax);
     waiting.push_back(std::move(r));
   }
 }
@@ -185,7 +186,8 @@ sim::Duration Disk::Impl::service_time(const Request& r) {
   int64_t ns = 0;
   if (q.op == IoOp::flush || q.preflush) {
     if (!through) {
-      ns += spec.flush_base_ns + static_cast<int64_t>(cache.size()) * spec.flush_ns_per_dirty_write +
+      ns += spec.flush_base_ns +
+            static_cast<int64_t>(cache.size()) * spec.flush_ns_per_dirty_write +
             static_cast<int64_t>((cached_bytes + 1023) / 1024) * spec.media_ns_per_kib;
     } else {
       ns += spec.flush_base_ns;

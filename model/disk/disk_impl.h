@@ -22,6 +22,10 @@
 
 namespace mdsim::disk {
 
+// Requests waiting in the host queue beyond queue_depth (a bug guard: md never
+// has this many outstanding).
+inline constexpr size_t kWaitingRequestsMax = size_t{1} << 22;
+
 // Trace argument packing: op | flags << 8 | class << 16 (see disk.h).
 inline uint64_t trace_op(const IoRequest& req) {
   const uint64_t flags = (req.fua ? kTraceFlagFua : 0) | (req.preflush ? kTraceFlagPreflush : 0);

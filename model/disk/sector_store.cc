@@ -1,6 +1,7 @@
 #include "model/disk/sector_store.h"
 
 #include <algorithm>
+#include <atomic>
 #include <utility>
 
 #include "model/disk/io.h"
@@ -8,16 +9,33 @@
 
 namespace mdsim::disk {
 
-struct DiskImage::Leaf {
+// Nodes and leaves are reference counted by hand (8-byte child pointers, half
+// the size of shared_ptr children) and released without recursion.
+struct DiskImage::Cell {
+  explicit Cell(bool leaf) : is_leaf(leaf) {}
+  Cell(const Cell& o) : refs(1), is_leaf(o.is_leaf) {}
+  Cell& operator=(const Cell&) = delete;
+  std::atomic<uint32_t> refs{1};
+  bool is_leaf;
+};
+
+struct DiskImage::Leaf : Cell {
+  Leaf() : Cell(true) {}
   std::array<uint64_t, kPageSectors> words{};
   // Sectors holding real bytes, sorted by index within the page.
   std::vector<std::pair<uint8_t, SectorBytesPtr>> bytes;
 };
 
-struct DiskImage::Node {
-  // Children are Nodes above level 1 and Leaves at level 1 (the level is
-  // known while walking, so no tag is stored).
-  std::array<std::shared_ptr<void>, kFan> child;
+struct DiskImage::Node : Cell {
+  Node() : Cell(false) {}
+  // A copy shares every child: one more reference each.
+  Node(const Node& o) : Cell(o), child(o.child) {
+    for (Cell* c : child) {
+      if (c) c->refs.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  // Children are Nodes above level 1 and Leaves at level 1.
+  std::array<Cell*, kFan> child{};
 };
 
 namespace {
@@ -29,7 +47,31 @@ uint32_t child_index(uint64_t page, uint32_t level) {
   return static_cast<uint32_t>((page >> (kFanShift * (level - 1))) & (kFan - 1));
 }
 
+bool unique(const std::atomic<uint32_t>& refs) { return refs.load(std::memory_order_acquire) == 1; }
+
 }  // namespace
+
+// Drops one reference to `top` and frees every cell that reaches zero, with an
+// explicit stack (bounded by depth * fan-out).
+template <class CellT, class NodeT, class LeafT>
+static void release_cells(CellT* top) {
+  std::vector<CellT*> stack;
+  if (top) stack.push_back(top);
+  while (!stack.empty()) {
+    CellT* c = stack.back();
+    stack.pop_back();
+    if (c->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) continue;
+    if (c->is_leaf) {
+      delete static_cast<LeafT*>(c);
+      continue;
+    }
+    NodeT* n = static_cast<NodeT*>(c);
+    for (CellT* k : n->child) {
+      if (k) stack.push_back(k);
+    }
+    delete n;
+  }
+}
 
 void render_word(uint64_t word, uint8_t* out) {
   for (uint32_t i = 0; i < kSectorBytes; ++i) out[i] = static_cast<uint8_t>(word >> (8 * (i % 8)));
@@ -44,10 +86,39 @@ DiskImage::DiskImage(SectorCount capacity) : capacity_(capacity) {
   SIM_ASSERT(levels_ <= kLevelsMax);
 }
 
+DiskImage::DiskImage(const DiskImage& o)
+    : capacity_(o.capacity_), levels_(o.levels_), root_(o.root_) {
+  if (root_) root_->refs.fetch_add(1, std::memory_order_relaxed);
+}
+
+DiskImage& DiskImage::operator=(const DiskImage& o) {
+  if (this == &o) return *this;
+  if (o.root_) o.root_->refs.fetch_add(1, std::memory_order_relaxed);
+  release_cells<Cell, Node, Leaf>(root_);
+  capacity_ = o.capacity_;
+  levels_ = o.levels_;
+  root_ = o.root_;
+  return *this;
+}
+
+DiskImage::DiskImage(DiskImage&& o) noexcept
+    : capacity_(o.capacity_), levels_(o.levels_), root_(std::exchange(o.root_, nullptr)) {}
+
+DiskImage& DiskImage::operator=(DiskImage&& o) noexcept {
+  if (this == &o) return *this;
+  release_cells<Cell, Node, Leaf>(root_);
+  capacity_ = o.capacity_;
+  levels_ = o.levels_;
+  root_ = std::exchange(o.root_, nullptr);
+  return *this;
+}
+
+DiskImage::~DiskImage() { release_cells<Cell, Node, Leaf>(root_); }
+
 const DiskImage::Leaf* DiskImage::find_leaf(uint64_t page) const {
-  const Node* node = root_.get();
+  const Node* node = root_;
   for (uint32_t level = levels_; node != nullptr; --level) {
-    const void* c = node->child[child_index(page, level)].get();
+    const Cell* c = node->child[child_index(page, level)];
     if (level == 1) return static_cast<const Leaf*>(c);
     node = static_cast<const Node*>(c);
   }
@@ -55,29 +126,38 @@ const DiskImage::Leaf* DiskImage::find_leaf(uint64_t page) const {
 }
 
 DiskImage::Leaf& DiskImage::mutable_leaf(uint64_t page) {
-  // Path copying: any node another image may still see is cloned first.
+  // Path copying: any cell another image may still see is cloned first; the
+  // clone takes this path's reference from the shared original.
   if (!root_) {
-    root_ = std::make_shared<Node>();
-  } else if (root_.use_count() != 1) {
-    root_ = std::make_shared<Node>(*root_);
+    root_ = new Node();
+  } else if (!unique(root_->refs)) {
+    Node* copy = new Node(*root_);
+    release_cells<Cell, Node, Leaf>(root_);
+    root_ = copy;
   }
-  Node* node = root_.get();
+  Node* node = root_;
   for (uint32_t level = levels_;; --level) {
-    std::shared_ptr<void>& slot = node->child[child_index(page, level)];
+    Cell*& slot = node->child[child_index(page, level)];
     if (level == 1) {
       if (!slot) {
-        slot = std::make_shared<Leaf>();
-      } else if (slot.use_count() != 1) {
-        slot = std::make_shared<Leaf>(*static_cast<const Leaf*>(slot.get()));
+        slot = new Leaf();
+      } else if (!unique(slot->refs)) {
+        Leaf* copy = new Leaf(*static_cast<const Leaf*>(slot));
+        release_cells<Cell, Node, Leaf>(slot);
+        slot = copy;
       }
-      return *static_cast<Leaf*>(slot.get());
+      SIM_ASSERT(slot->is_leaf);
+      return *static_cast<Leaf*>(slot);
     }
     if (!slot) {
-      slot = std::make_shared<Node>();
-    } else if (slot.use_count() != 1) {
-      slot = std::make_shared<Node>(*static_cast<const Node*>(slot.get()));
+      slot = new Node();
+    } else if (!unique(slot->refs)) {
+      Node* copy = new Node(*static_cast<const Node*>(slot));
+      release_cells<Cell, Node, Leaf>(slot);
+      slot = copy;
     }
-    node = static_cast<Node*>(slot.get());
+    SIM_ASSERT(!slot->is_leaf);
+    node = static_cast<Node*>(slot);
   }
 }
 
@@ -85,6 +165,18 @@ uint64_t DiskImage::word(Sector s) const {
   SIM_ASSERT(s.value() < capacity_.value());
   const Leaf* leaf = find_leaf(s.value() >> kPageShift);
   return leaf ? leaf->words[s.value() & (kPageSectors - 1)] : 0;
+}
+
+void DiskImage::words(Sector start, uint64_t n, uint64_t* out) const {
+  SIM_ASSERT(start.value() + n <= capacity_.value());
+  uint64_t i = 0;
+  while (i < n) {
+    const uint64_t s = start.value() + i;
+    const uint64_t offset = s & (kPageSectors - 1);
+    const uint64_t in_page = std::min<uint64_t>(n - i, kPageSectors - offset);
+    const Leaf* leaf = find_leaf(s >> kPageShift);
+    for (uint64_t k = 0; k < in_page; ++k, ++i) out[i] = leaf ? leaf->words[offset + k] : 0;
+  }
 }
 
 SectorBytesPtr DiskImage::bytes(Sector s) const {
@@ -174,7 +266,7 @@ void DiskImage::differing_pages(const DiskImage& other, std::vector<uint64_t>& o
   SIM_ASSERT(levels_ == other.levels_);
   std::vector<WalkFrame> stack;
   stack.reserve(kLevelsMax * kFan);
-  if (root_.get() != other.root_.get()) stack.push_back({root_.get(), other.root_.get(), levels_, 0});
+  if (root_ != other.root_) stack.push_back({root_, other.root_, levels_, 0});
   while (!stack.empty()) {
     const WalkFrame f = stack.back();
     stack.pop_back();
@@ -186,8 +278,8 @@ void DiskImage::differing_pages(const DiskImage& other, std::vector<uint64_t>& o
     const Node* nb = static_cast<const Node*>(f.b);
     // Push in reverse so that pages come out ascending.
     for (uint32_t k = kFan; k-- > 0;) {
-      const void* ca = na ? na->child[k].get() : nullptr;
-      const void* cb = nb ? nb->child[k].get() : nullptr;
+      const void* ca = na ? na->child[k] : nullptr;
+      const void* cb = nb ? nb->child[k] : nullptr;
       if (ca == cb) continue;  // both absent, or the very same subtree
       stack.push_back({ca, cb, f.level - 1, (f.prefix << kFanShift) | k});
     }

@@ -18,7 +18,8 @@
 //      (all-zero bytes are stored as word 0 without bytes);
 //  (3) memory grows with pages touched, never with capacity;
 //  (4) every node reachable from a root shared by two images is immutable:
-//      mutation clones any node whose use_count() != 1.
+//      mutation clones any node whose reference count is not 1;
+//  (5) a node's reference count = the number of parents and roots pointing to it.
 #pragma once
 
 #include <array>
@@ -47,6 +48,13 @@ class DiskImage {
  public:
   DiskImage() : DiskImage(SectorCount(0)) {}
   explicit DiskImage(SectorCount capacity);
+  // Copies share the tree (O(1)); nodes are reference counted (atomically, so
+  // images may be shared between threads read-only).
+  DiskImage(const DiskImage& o);
+  DiskImage& operator=(const DiskImage& o);
+  DiskImage(DiskImage&& o) noexcept;
+  DiskImage& operator=(DiskImage&& o) noexcept;
+  ~DiskImage();
 
   SectorCount capacity() const { return capacity_; }
 
@@ -54,6 +62,9 @@ class DiskImage {
   uint64_t word(Sector s) const;
   // The stored bytes of s, or null if s holds a stamp (or nothing).
   SectorBytesPtr bytes(Sector s) const;
+  // Words of n consecutive sectors into out[0..n), one tree walk per page.
+  // REQUIRES: start + n <= capacity.
+  void words(Sector start, uint64_t n, uint64_t* out) const;
   // 512 bytes of s: stored bytes, else the rendered stamp. REQUIRES: s < capacity.
   void render(Sector s, uint8_t* out) const;
 
@@ -79,14 +90,15 @@ class DiskImage {
   bool same_tree(const DiskImage& other) const { return root_ == other.root_; }
 
  private:
+  struct Cell;  // reference-counted base of Node and Leaf
   struct Leaf;
   struct Node;
   const Leaf* find_leaf(uint64_t page) const;
   Leaf& mutable_leaf(uint64_t page);
 
   SectorCount capacity_;
-  uint32_t levels_ = 1;  // interior levels above the leaves
-  std::shared_ptr<Node> root_;
+  uint32_t levels_ = 1;   // interior levels above the leaves
+  Node* root_ = nullptr;  // owns one reference
 };
 
 // Calls fn(Sector, const uint64_t* words) for every sector of every page touched

@@ -2,6 +2,8 @@
 // forwards everything else to the md core.
 #include "model/md/array.h"
 
+#include <cstdio>
+
 #include "model/md/md_array.h"
 #include "sim/assert.h"
 
@@ -38,6 +40,34 @@ std::array<uint8_t, 16> uuid_from_seed(sim::Simulator& sim) {
 }
 
 }  // namespace
+
+std::string format_counters(const ArrayCounters& c) {
+  std::string out = "class        write_reqs     write_bytes   read_reqs      read_bytes\n";
+  char line[160];
+  for (int i = 0; i < disk::kIoClassCount; ++i) {
+    std::snprintf(line, sizeof line, "%-10s %12llu %15llu %11llu %15llu\n",
+                  disk::io_class_name(static_cast<disk::IoClass>(i)),
+                  static_cast<unsigned long long>(c.member_writes[i].requests),
+                  static_cast<unsigned long long>(c.member_writes[i].bytes),
+                  static_cast<unsigned long long>(c.member_reads[i].requests),
+                  static_cast<unsigned long long>(c.member_reads[i].bytes));
+    out += line;
+  }
+  std::snprintf(line, sizeof line,
+                "flushes %llu; user writes %llu (%llu bytes), reads %llu, discards %llu, "
+                "flushes %llu, errors %llu; sb rounds %llu; unplugs %llu\n",
+                static_cast<unsigned long long>(c.member_flushes),
+                static_cast<unsigned long long>(c.user_writes),
+                static_cast<unsigned long long>(c.user_write_bytes),
+                static_cast<unsigned long long>(c.user_reads),
+                static_cast<unsigned long long>(c.user_discards),
+                static_cast<unsigned long long>(c.user_flushes),
+                static_cast<unsigned long long>(c.user_errors),
+                static_cast<unsigned long long>(c.sb_rounds),
+                static_cast<unsigned long long>(c.intent_unplugs));
+  out += line;
+  return out;
+}
 
 Array::Array(std::unique_ptr<Mddev> md) : md_(std::move(md)) {}
 Array::~Array() = default;

@@ -54,6 +54,7 @@
 
 #include "model/disk/disk.h"
 #include "model/md/intent_backend.h"
+#include "model/md/mutants.h"
 #include "sim/simulator.h"
 
 namespace mdsim::md {
@@ -98,6 +99,9 @@ struct ArrayConfig {
   // IOs (fs/aio.c AIO_PLUG_THRESHOLD). A file system's writeback always plugs:
   // pass SubmitOptions::plug explicitly for that.
   uint32_t plug_threshold = 2;
+  // Deliberate bugs for the harness's mutant campaign (model/md/mutants.h);
+  // a run-time knob: assembly keeps the caller's set. Empty in production.
+  MutantSet mutants;
 };
 
 enum class UserOp : uint8_t { write, read, discard, flush };
@@ -172,6 +176,10 @@ struct ArrayCounters {
   uint64_t intent_violations = 0;
   std::vector<int64_t> write_latency_ns;  // per acknowledged user write, in order
 };
+
+// A small text table of the per-class member IO counts (requests and bytes,
+// summed over members) plus the user counts; what `mdsim run` prints.
+std::string format_counters(const ArrayCounters& c);
 
 // Observation of every member data write at submission (online checks).
 struct DataWriteEvent {

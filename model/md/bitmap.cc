@@ -129,6 +129,7 @@ sim::Task Bitmap::wait_inflight() {
 
 sim::Task Bitmap::unplug() {
   // __bitmap_unplug: write every DIRTY or NEEDWRITE page, then wait.
+  if (opts_.mutants.on(Mutant::bitmap_set_in_memory_only)) co_return;
   for (uint64_t p = 0; p < pages_; ++p) {
     if (page_attr_[p] & (kDirty | kNeedWrite)) {
       page_attr_[p] &= static_cast<uint8_t>(~(kDirty | kNeedWrite | kPending));
@@ -195,7 +196,8 @@ sim::Task Bitmap::load(Sector resync_offset) {
       *bmc = 2;
       set_pending(c);
     }
-    if (((c + 1) << chunk_shift_) >= start.value()) {
+    if (((c + 1) << chunk_shift_) >= start.value() &&
+        !opts_.mutants.on(Mutant::bitmap_load_ignores_dirty)) {
       *bmc |= kNeededMask;
       any_needed = true;
     }

@@ -35,7 +35,7 @@ void Bitmap::end_io(Sector offset, SectorCount sectors) {
   if (sectors.value() == 0) return;
   const uint64_t first = chunk_of(offset);
   const uint64_t last = chunk_of(offset + sectors - SectorCount(1));
-  const bool degraded = host_.degraded();
+  const bool degraded = host_.degraded() && !opts_.mutants.on(Mutant::degraded_write_clears);
   for (uint64_t c = first; c <= last; ++c) {
     BitmapCounter* bmc = counter_ptr(c, false);
     SIM_ASSERT(bmc != nullptr);
@@ -90,7 +90,9 @@ sim::Task Bitmap::daemon_work() {
     const uint64_t end = std::min<uint64_t>(chunks_, (cp + 1) * kCountersPerPage);
     for (uint64_t c = cp * kCountersPerPage; c < end; ++c) {
       BitmapCounter& bmc = (*counter_pages_[cp])[c % kCountersPerPage];
-      if (bmc == 1 && !need_sync_) {
+      if (opts_.mutants.on(Mutant::daemon_clears_inflight) && bmc > 2 && !(bmc & kNeededMask)) {
+        clear_bit(c);  // the counter stays: writes are still in flight
+      } else if (bmc == 1 && !need_sync_) {
         bmc = 0;
         clear_bit(c);
       } else if (bmc != 0 && bmc <= 2) {
@@ -141,6 +143,7 @@ void Bitmap::end_sync_chunk(uint64_t c, bool aborted) {
   BitmapCounter* bmc = counter_ptr(c, false);
   if (bmc == nullptr || !(*bmc & kResyncMask)) return;
   *bmc &= static_cast<BitmapCounter>(~kResyncMask);
+  if (opts_.mutants.on(Mutant::end_sync_partial_clean)) aborted = false;
   if (!(*bmc & kNeededMask) && aborted) {
     *bmc |= kNeededMask;
   } else if (*bmc <= 2) {

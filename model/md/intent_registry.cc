@@ -5,6 +5,7 @@
 
 #include "model/md/bitmap.h"
 #include "model/md/intent_backend.h"
+#include "model/md/intent_factories.h"
 #include "model/md/intent_none.h"
 #include "sim/assert.h"
 
@@ -25,7 +26,9 @@ std::unique_ptr<IntentBackend> make_intent_backend(IntentHost& host, const Inten
   switch (opts.type) {
     case IntentType::none: return std::make_unique<IntentNone>(host);
     case IntentType::bitmap: return std::make_unique<Bitmap>(host, opts);
-    default: break;
+    case IntentType::llbitmap: return make_llbitmap(host, opts);
+    case IntentType::journal: return make_journal(host, opts);
+    case IntentType::ours: return make_ours(host, opts);
   }
   SIM_ASSERT_MSG(false, std::string("intent backend not available: ") + intent_type_name(opts.type));
   return nullptr;

@@ -67,7 +67,9 @@ std::vector<int> Mddev::metadata_write_targets() const {
 std::vector<int> Mddev::metadata_read_sources() const {
   std::vector<int> out;
   for (const Member& m : members_)
-    if (m.writable() && m.in_sync) out.push_back(m.index);
+    if (m.writable() && (m.in_sync || config_.mutants.on(Mutant::load_from_rebuilding)))
+      out.push_back(m.index);
+  if (config_.mutants.on(Mutant::load_from_rebuilding)) std::reverse(out.begin(), out.end());
   return out;
 }
 
@@ -85,8 +87,8 @@ sim::Task Mddev::write_metadata(SectorCount offset, std::vector<uint8_t> bytes,
     req.op = disk::IoOp::write;
     req.sector = layout_.intent_area + offset;
     req.count = SectorCount::from_bytes(bytes.size());
-    req.fua = true;
-    req.preflush = true;
+    req.fua = !config_.mutants.on(Mutant::metadata_no_fua);
+    req.preflush = !config_.mutants.on(Mutant::metadata_no_fua);
     req.io_class = cls;
     req.payload.bytes = bytes;
     submit_member(t, std::move(req), [this, t, left, done](disk::IoResult r) {
@@ -184,6 +186,7 @@ sim::Task Mddev::submitter(std::vector<UserIo> ios, UserDone done, bool plug) {
       auto shared = std::shared_ptr<MasterIo>(std::move(mio));
       for (const Member& m : members_) {
         if (!m.writable()) continue;
+        if (config_.mutants.on(Mutant::flush_first_member_only) && *left > 0) continue;
         ++*left;
         disk::IoRequest req;
         req.op = disk::IoOp::flush;

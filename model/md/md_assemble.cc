@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "model/md/bitmap_layout.h"
+#include "model/md/intent_factories.h"
 #include "model/md/md_array.h"
 #include "sim/assert.h"
 
@@ -134,12 +135,16 @@ sim::Task Mddev::assemble_task(const AssembleOptions& opts, AssembleDecision& de
     // Version 6 (llbitmap) and other records are detected by their backends
     // when the orchestrator registers them; here 3..5 is the classic bitmap.
     io.type = IntentType::bitmap;
-    if (bsb) {
+    // [intents] llbitmap (version 6), journal and epochmap records.
+    if (auto t = r.ok() ? detect_intent_type(r.bytes.data()) : std::nullopt) {
+      io.type = *t;
+    } else if (bsb) {
       io.chunk_bytes = bsb->chunksize;
       io.daemon_sleep_s = config_.intent.daemon_sleep_s >= 0 ? config_.intent.daemon_sleep_s : bsb->daemon_sleep;
       io.write_behind = bsb->write_behind;
     }
   }
+  io.mutants = config_.mutants;
   config_.intent = io;
   intent_ = make_intent_backend(*this, io);
   co_await intent_->load(resync_offset_);
@@ -176,8 +181,8 @@ bool Mddev::re_add(int member) {
   m.present = true;
   m.faulty = false;
   m.raid_disk = slot;
-  m.in_sync = false;
-  m.recovery_offset = Sector(0);
+  m.in_sync = config_.mutants.on(Mutant::readd_skips_recovery);  // mutant: trusted at once
+  m.recovery_offset = m.in_sync ? kMaxSector : Sector(0);
   m.bitmap_sync = partial;
   m.write_error_seen = false;
   if (!partial) fullsync_ = true;

@@ -155,7 +155,7 @@ sim::Task Mddev::md_update_sb() {
 void Mddev::write_start_begin() {
   ++writes_pending_;
   if (safemode_ == 1) safemode_ = 0;
-  if (in_sync_) {
+  if (in_sync_ && !config_.mutants.on(Mutant::clean_sb_with_writes)) {
     in_sync_ = false;
     sb_change_clean_ = true;
     sb_change_pending_ = true;
@@ -217,6 +217,7 @@ sim::Task Mddev::create_task() {
     m.write_mostly = i < config_.write_mostly.size() && config_.write_mostly[i];
   }
   pers_ = make_personality(*this);  // [raid: changed] by level
+  config_.intent.mutants = config_.mutants;
   intent_ = make_intent_backend(*this, config_.intent);
   // mdadm writes the intent record, then the superblocks (events 0 -> 1 on
   // the first kernel update). Without assume_clean the array starts dirty:

@@ -23,6 +23,8 @@ struct MasterIo {
   UserDone done;
   UserResult result;
   bool write_started = false;  // md_write_start taken (md_write_end due)
+  int parts = 1;               // split at barrier units: completes when all did
+  bool parts_ok = true;
 };
 
 enum class SyncKind : uint8_t { resync, recovery, check, repair };

@@ -109,8 +109,11 @@ sim::Task Raid1::flush_bio_list(std::vector<MemberBio> bios) {
   // raid1_prepare_flush_writes: the intent unplug persists every intent set so
   // far and waits; only then do the data bios go out.
   md_.counters_.intent_unplugs++;
+  if (md_.config_.mutants.on(Mutant::data_before_unplug))
+    for (auto& b : bios) submit_bio(b);
   co_await md_.intent_->unplug();
-  for (auto& b : bios) submit_bio(b);
+  if (!md_.config_.mutants.on(Mutant::data_before_unplug))
+    for (auto& b : bios) submit_bio(b);
 }
 
 void Raid1::submit_bio(MemberBio& bio) {

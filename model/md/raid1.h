@@ -31,8 +31,9 @@ inline constexpr uint64_t kResyncSectors = 128;  // RESYNC_SECTORS (64 KiB)
 
 // One user request's life in raid1 (struct r1bio).
 struct R1Bio {
-  std::unique_ptr<MasterIo> master;
+  std::shared_ptr<MasterIo> master;  // shared by the parts of a split write
   Sector sector;          // array sector == intent space for raid1
+  uint64_t stamp_offset = 0;  // offset of this part within the user write
   SectorCount count;
   bool discard = false;
   int remaining = 0;      // member writes not completed
@@ -65,6 +66,9 @@ class Raid1 final : public Personality {
  private:
   // raid1_write.cc
   sim::Task write_request(std::unique_ptr<MasterIo> io, Plug* plug);
+  sim::Task write_part(std::shared_ptr<MasterIo> io, Sector s, SectorCount n, uint64_t stamp_off,
+                       Plug* plug);
+  void complete_part(MasterIo& io, bool ok);
   sim::Task wait_blocked_rdev(Sector s, SectorCount n, Plug* plug);
   void add_bio(MemberBio bio, Plug* plug);
   void end_write_request(R1Bio* r1, int member, bool behind, const disk::IoResult& res);

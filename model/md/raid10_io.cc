@@ -114,6 +114,13 @@ sim::ValueTask<SectorCount> Raid10::sync_request(Sector sector, Sector max, Sync
   }
   if (kind == SyncKind::recovery && !recovering) co_return SectorCount(chunk_end - a);
   const bool must = fullsync_ || requested;
+  if (kind == SyncKind::resync && degraded() == 0) {
+    // md_do_sync's skip_sync_blocks (llbitmap: Unwritten / CleanUnwritten,
+    // and Clean / Dirty on a plain resync, need no pass at all).
+    const SyncAnswer skip = intent.skip_sync_blocks(sector);
+    if (skip.value)
+      co_return SectorCount(std::min<uint64_t>(std::max<uint64_t>(1, skip.blocks.value()), (max - sector).value()));
+  }
   const SyncAnswer probe = intent.start_sync(sector, true);
   if (!probe.value && !must) {
     const uint64_t skip = std::max<uint64_t>(1, probe.blocks.value());

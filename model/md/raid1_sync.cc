@@ -10,8 +10,10 @@ int Raid1::sync_source(Sector s, SectorCount n) const {
   // Read from an In_sync member; a non-write-mostly one is preferred.
   int pick = -1;
   for (const Member& m : md_.members_) {
-    if (!m.writable() || !m.in_sync || m.badblocks.overlaps(s, n)) continue;
-    if (!m.write_mostly) return m.index;
+    const bool wrong = md_.config_.mutants.on(Mutant::resync_copies_wrong_way);
+    if (!m.writable() || (!m.in_sync && !wrong) || m.badblocks.overlaps(s, n)) continue;
+    if (wrong) pick = m.index;  // mutant: the last writable member, in sync or not
+    else if (!m.write_mostly) return m.index;
     if (pick < 0) pick = m.index;
   }
   return pick;
@@ -24,7 +26,7 @@ sim::ValueTask<SectorCount> Raid1::sync_request(Sector sector, Sector max, SyncK
   const bool must = fullsync_ || requested;
   // Probe (degraded = true records nothing): skip clean ranges quickly.
   const SyncAnswer probe = intent.start_sync(sector, true);
-  if (!probe.value && !must) {
+  if ((!probe.value || md_.config_.mutants.on(Mutant::resync_skips_needed)) && !must) {
     const uint64_t skip = std::max<uint64_t>(1, probe.blocks.value());
     co_return SectorCount(std::min<uint64_t>(skip, (max - sector).value()));
   }

@@ -28,12 +28,42 @@ sim::Task Raid1::wait_blocked_rdev(Sector s, SectorCount n, Plug* plug) {
 }
 
 sim::Task Raid1::write_request(std::unique_ptr<MasterIo> io, Plug* plug) {
-  const Sector s = io->io.sector;
-  const SectorCount n = io->io.count;
-  const bool discard = io->io.op == UserOp::discard;
-  // raid1_make_request splits at barrier units; we require callers not to
-  // cross one (the workload generator aligns IOs) and assert it.
+  // raid1_make_request splits writes so no part crosses a barrier unit.
+  std::shared_ptr<MasterIo> master(std::move(io));
+  const Sector s = master->io.sector;
+  const SectorCount n = master->io.count;
   SIM_ASSERT(n.value() > 0);
+  constexpr uint64_t kUnit = 1ull << kBarrierUnitSectorBits;
+  const uint64_t first_end = (s.value() / kUnit + 1) * kUnit;
+  if (s.value() + n.value() <= first_end) {
+    co_await write_part(master, s, n, 0, plug);
+    co_return;
+  }
+  master->parts = 0;
+  uint64_t off = 0;
+  while (off < n.value()) {
+    const uint64_t at = s.value() + off;
+    const uint64_t len = std::min(n.value() - off, (at / kUnit + 1) * kUnit - at);
+    ++master->parts;
+    off += len;
+  }
+  for (off = 0; off < n.value();) {
+    const uint64_t at = s.value() + off;
+    const uint64_t len = std::min(n.value() - off, (at / kUnit + 1) * kUnit - at);
+    co_await write_part(master, Sector(at), SectorCount(len), off, plug);
+    off += len;
+  }
+}
+
+void Raid1::complete_part(MasterIo& io, bool ok) {
+  io.parts_ok = io.parts_ok && ok;
+  SIM_ASSERT(io.parts > 0);
+  if (--io.parts == 0) md_.complete_user(io, io.parts_ok);
+}
+
+sim::Task Raid1::write_part(std::shared_ptr<MasterIo> io, Sector s, SectorCount n,
+                            uint64_t stamp_off, Plug* plug) {
+  const bool discard = io->io.op == UserOp::discard;
   SIM_ASSERT((s.value() >> kBarrierUnitSectorBits) ==
              ((s + n).value() - 1) >> kBarrierUnitSectorBits);
   if (!barrier_.try_wait_barrier(s)) {
@@ -50,6 +80,7 @@ sim::Task Raid1::write_request(std::unique_ptr<MasterIo> io, Plug* plug) {
     if (m.badblocks.overlaps(s, n)) continue;  // simplification: skip, no split
     targets.push_back(m.index);
   }
+  if (md_.config_.mutants.on(Mutant::skip_second_mirror) && targets.size() > 1) targets.resize(1);
   const uint32_t wb = md_.config_.intent.write_behind;
   if (!discard && wb > 0 && intent.supports_behind_writes()) {
     behind_ok = true;
@@ -65,6 +96,7 @@ sim::Task Raid1::write_request(std::unique_ptr<MasterIo> io, Plug* plug) {
   ++r1bios_;
   r1->master = std::move(io);
   r1->sector = s;
+  r1->stamp_offset = stamp_off;
   r1->count = n;
   r1->discard = discard;
   r1->remaining = static_cast<int>(targets.size());
@@ -72,7 +104,7 @@ sim::Task Raid1::write_request(std::unique_ptr<MasterIo> io, Plug* plug) {
   if (!discard) {
     stamps.resize(n.value());
     const uint64_t id = r1->master->io.write_id;
-    for (uint64_t i = 0; i < n.value(); ++i) stamps[i] = stamp(id, i);
+    for (uint64_t i = 0; i < n.value(); ++i) stamps[i] = stamp(id, stamp_off + i);
   }
   if (targets.empty()) {
     write_done(r1);
@@ -107,7 +139,8 @@ sim::Task Raid1::write_request(std::unique_ptr<MasterIo> io, Plug* plug) {
 
 void Raid1::end_write_request(R1Bio* r1, int member, bool behind, const disk::IoResult& res) {
   Member& m = md_.members_.at(member);
-  if (res.ok()) {
+  if (res.ok() || (md_.config_.mutants.on(Mutant::write_error_ignored) &&
+                   res.status == disk::IoStatus::media_error)) {
     r1->uptodate = true;
   } else if (res.status == disk::IoStatus::media_error && !m.faulty) {
     // WriteErrorSeen + R1BIO_WriteError: raid1d narrows it to bad blocks.
@@ -131,7 +164,7 @@ void Raid1::end_write_request(R1Bio* r1, int member, bool behind, const disk::Io
   if (!r1->returned && r1->remaining > 0 && r1->remaining == r1->behind_remaining &&
       r1->uptodate && r1->failed.empty()) {
     r1->returned = true;
-    md_.complete_user(*r1->master, true);
+    complete_part(*r1->master, true);
   }
   if (r1->remaining == 0) write_done(r1);
 }
@@ -155,7 +188,7 @@ void Raid1::close_write(R1Bio* r1) {
   barrier_.allow_barrier(r1->sector);
   if (!r1->returned) {
     r1->returned = true;
-    md_.complete_user(*r1->master, r1->uptodate);
+    complete_part(*r1->master, r1->uptodate);
   }
   --r1bios_;
   delete r1;
@@ -179,7 +212,7 @@ sim::Task Raid1::handle_write_finished(R1Bio* r1) {
       req.io_class = disk::IoClass::data;
       if (!r1->discard) {
         req.payload.stamps.resize(len);
-        for (uint64_t i = 0; i < len; ++i) req.payload.stamps[i] = stamp(r1->master->io.write_id, off + i);
+        for (uint64_t i = 0; i < len; ++i) req.payload.stamps[i] = stamp(r1->master->io.write_id, r1->stamp_offset + off + i);
       } else {
         req.op = disk::IoOp::discard;
       }

@@ -95,7 +95,11 @@ sim::Task Raid5::row_write(R5Bio* bio, uint64_t row) {
     rmw_reads += w[i].len();
     rcw_reads += len - w[i].len();
   }
-  const bool synced = md_.intent_->blocks_synced(Sector(row * chunk));
+  // raid5's need_this_block asks blocks_synced for every stripe it touches.
+  bool synced = true;
+  const uint64_t ic = std::max<uint64_t>(1, md_.intent_->chunk_sectors().value());
+  for (uint64_t x = lo / ic * ic; x < hi && synced; x += ic)
+    synced = md_.intent_->blocks_synced(Sector(std::max(x, lo)));
   enum class Mode { full, rmw, rcw, all } mode;
   if (nmissing > 1) {
     unlock_row(row);

@@ -41,6 +41,8 @@ struct WorkloadGenerator::Clone {
   uint64_t bs_max_sectors = 0;
   sim::Prng prng;
   std::optional<BlockPicker> picker;
+  const Iolog* iolog = nullptr;     // replay mode (read_iolog)
+  size_t iolog_pos = 0;
   uint64_t seq_pos[3] = {0, 0, 0};  // sequential position per direction, region-relative
   std::optional<UserIo> write_after_trim;
   std::vector<UserIo> pending;      // queued, not yet submitted
@@ -54,6 +56,8 @@ struct WorkloadGenerator::Clone {
   uint64_t thought_at_ios = 0;
   uint64_t calls = 0;
   sim::Instant deadline = sim::Instant::max();
+  sim::Instant last_queue_at;       // for the same-instant limit below
+  uint64_t ios_at_last_instant = 0;
   uint32_t actor = 0;
   bool finished = false;
   RunMetrics m;
@@ -87,6 +91,12 @@ WorkloadGenerator::WorkloadGenerator(sim::Simulator& sim, IoTarget& target,
       c->batch = spec.effective_batch();
       c->complete_min = std::clamp<uint32_t>(spec.iodepth_batch_complete_min, 1, c->depth);
       c->sync_every_writes = spec.fsync_blocks ? spec.fsync_blocks : spec.fdatasync_blocks;
+      if (spec.read_iolog) {
+        bind_replay(*c, capacity_bytes);
+        c->actor = sim_.trace().add_actor("job:" + spec.name + "." + std::to_string(k));
+        clones_.push_back(std::move(c));
+        continue;
+      }
       const uint64_t offset = base_offset + k * spec.offset_increment_bytes;
       const uint64_t size = spec.size ? spec.size->resolve_bytes(capacity_bytes)
                                       : (offset < capacity_bytes ? capacity_bytes - offset : 0);
@@ -112,6 +122,20 @@ WorkloadGenerator::WorkloadGenerator(sim::Simulator& sim, IoTarget& target,
   }
 }
 
+void WorkloadGenerator::bind_replay(Clone& c, uint64_t capacity_bytes) {
+  const Iolog& log = *c.spec.read_iolog;
+  if (log.end_sector.value() * disk::kSectorBytes > capacity_bytes)
+    throw WorkloadError("job '" + c.spec.name + "': iolog " + log.source + " reaches byte " +
+                        std::to_string(log.end_sector.value() * disk::kSectorBytes) +
+                        ", beyond the target's " + std::to_string(capacity_bytes) + " bytes");
+  c.iolog = &log;
+  c.region_start = 0;
+  c.region_sectors = capacity_bytes / disk::kSectorBytes;
+  c.bs_min_sectors = 1;
+  c.bs_max_sectors = 1;
+  c.io_size_bytes = UINT64_MAX;  // the log's length is the limit
+}
+
 void WorkloadGenerator::start() {
   SIM_ASSERT(!started_);
   started_ = true;
@@ -121,6 +145,7 @@ void WorkloadGenerator::start() {
 
 bool WorkloadGenerator::limit_reached(const Clone& c) const {
   if (sim_.now() >= c.deadline) return true;
+  if (c.iolog && c.iolog_pos >= c.iolog->entries.size()) return true;
   if (c.spec.number_ios != 0 && c.ios_issued >= c.spec.number_ios) return true;
   if (!c.spec.time_based && c.bytes_issued >= c.io_size_bytes) return true;
   return false;
@@ -138,6 +163,18 @@ sim::Task WorkloadGenerator::run_clone(Clone& c) {
       continue;
     }
     if (limit_reached(c)) break;
+    if (c.iolog && c.iolog->entries[c.iolog_pos].io.op == UserIo::Op::flush &&
+        c.iolog->entries[c.iolog_pos].kind == IologEntry::Kind::io) {
+      ++c.iolog_pos;
+      co_await flush_and_wait(c);
+      continue;
+    }
+    if (c.iolog && c.iolog->entries[c.iolog_pos].kind == IologEntry::Kind::wait) {
+      const sim::Duration wait = c.iolog->entries[c.iolog_pos++].wait;
+      commit(c);
+      co_await sim_.sleep(wait);
+      continue;
+    }
     if (c.spec.thinktime > sim::Duration::zero() && c.ios_issued != c.thought_at_ios &&
         c.ios_issued % c.spec.thinktime_blocks == 0) {
       c.thought_at_ios = c.ios_issued;
@@ -209,6 +246,13 @@ uint64_t WorkloadGenerator::next_offset_sectors(Clone& c, int dir, uint64_t len)
 }
 
 UserIo WorkloadGenerator::next_io(Clone& c) {
+  if (c.iolog) {
+    const IologEntry& e = c.iolog->entries[c.iolog_pos++];
+    SIM_ASSERT(e.kind == IologEntry::Kind::io && e.io.op != UserIo::Op::flush);
+    UserIo io = e.io;
+    io.fua = io.op == UserIo::Op::write && c.spec.sync_writes;
+    return io;
+  }
   if (c.write_after_trim) {  // trimwrite: the write of the block just trimmed
     const UserIo io = *c.write_after_trim;
     c.write_after_trim.reset();
@@ -242,6 +286,14 @@ UserIo WorkloadGenerator::next_io(Clone& c) {
 
 void WorkloadGenerator::queue(Clone& c, const UserIo& io) {
   SIM_ASSERT(c.in_flight + c.pending.size() < c.depth);
+  // A target completing IOs in zero time would let a time_based job spin forever
+  // at one instant: bound it.
+  if (sim_.now() != c.last_queue_at) {
+    c.last_queue_at = sim_.now();
+    c.ios_at_last_instant = 0;
+  }
+  SIM_ASSERT_MSG(++c.ios_at_last_instant <= kIosPerInstantMax,
+                 "a job issued too many IOs at one simulated instant (zero-latency target?)");
   if (io.op != UserIo::Op::flush) {
     SIM_ASSERT(io.sector.value() >= c.region_start);
     SIM_ASSERT(io.sector.value() + io.count.value() <= c.region_start + c.region_sectors);

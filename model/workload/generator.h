@@ -27,6 +27,10 @@
 // the job waits for the flush before generating more (fio's libaio engine runs
 // the fsync synchronously while other IOs stay in flight).
 //
+// Replay (read_iolog): the log's IOs are issued in order through the same
+// queueing (iodepth, batches); its sync lines are flushes as with fsync=N, its
+// wait lines submit what is queued and idle; offsets are absolute on the target.
+//
 // Determinism: every clone draws from its own stream
 // sim.stream("<prefix>/<job index>/<clone>"); nothing else is random.
 //
@@ -55,6 +59,9 @@
 #include "sim/wait_queue.h"
 
 namespace mdsim::workload {
+
+// Most IOs one clone may queue without simulated time advancing.
+inline constexpr uint64_t kIosPerInstantMax = uint64_t{1} << 24;
 
 struct GeneratorOptions {
   std::string stream_prefix = "workload";
@@ -111,6 +118,7 @@ class WorkloadGenerator {
   void on_complete(Clone& c, const UserIo& io, sim::Instant submitted,
                    const UserIoCompletion& done);
   void finish(Clone& c);
+  void bind_replay(Clone& c, uint64_t capacity_bytes);
 
   sim::Simulator& sim_;
   IoTarget& target_;

@@ -288,6 +288,14 @@ std::vector<KeyHandler> timing_keys() {
       {"fsync", [](JobSpec& j, V v, SU) { return set_u64(j.fsync_blocks, v); }},
       {"fdatasync", [](JobSpec& j, V v, SU) { return set_u64(j.fdatasync_blocks, v); }},
       {"end_fsync", [](JobSpec& j, V v, SU) { return set_bool(j.end_fsync, v); }},
+      {"read_iolog", [](JobSpec& j, V v, SU) {
+         try {
+           j.read_iolog = read_fio_iolog(std::string(trim(v)));
+         } catch (const WorkloadError& e) {
+           return bad(e.what());
+         }
+         return ok();
+       }},
   };
 }
 

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "model/workload/iolog.h"
 #include "model/workload/units.h"
 #include "sim/time.h"
 
@@ -89,6 +91,9 @@ struct JobSpec {
   bool sync_writes = false;                 // sync=1/dsync: writes carry FUA
   bool sync_engine = false;                 // ioengine=psync/sync/...: depth is 1
   std::string ioengine = "libaio";
+  // read_iolog=FILE: replay this fio iolog v2 instead of generating IOs (rw, bs,
+  // offset, size, io_size and random_distribution are then unused).
+  std::shared_ptr<const Iolog> read_iolog;
 
   // Batch size in effect: iodepth_batch_submit, with 0 meaning iodepth, capped at
   // the effective depth.

@@ -34,15 +34,16 @@ void BM_EventCoreBare(benchmark::State& state) {
 }
 BENCHMARK(BM_EventCoreBare)->Arg(1)->Arg(64)->Arg(4096)->Unit(benchmark::kMillisecond);
 
-// Disk requests: random 4 KiB writes at queue depth 32 on a 1 TiB nvme member,
-// a flush every 64 writes, a read every 4.
+// Disk requests: random 4 KiB writes at queue depth 32, a flush every 64
+// requests, a read every 4; profile range(0), member of 2^range(1) sectors.
 void BM_DiskRequests(benchmark::State& state) {
   const auto profile = static_cast<disk::Profile>(state.range(0));
+  const auto capacity_shift = static_cast<uint32_t>(state.range(1));
   uint64_t requests = 0;
   for (auto _ : state) {
     sim::Simulator sim(7);
     disk::DiskConfig cfg;
-    cfg.capacity = disk::SectorCount(1ull << 31);
+    cfg.capacity = disk::SectorCount(1ull << capacity_shift);
     cfg.profile = profile;
     disk::Disk d(sim, "d0", cfg);
     sim::Prng rng = sim.stream("bench");
@@ -53,7 +54,7 @@ void BM_DiskRequests(benchmark::State& state) {
       if (issued == total) return;
       const uint64_t n = issued++;
       disk::IoRequest r;
-      r.sector = disk::Sector(rng.below(1ull << 28) * 8);
+      r.sector = disk::Sector(rng.below(1ull << (capacity_shift - 3)) * 8);
       r.count = disk::SectorCount(8);
       if (n % 64 == 63) {
         r.op = disk::IoOp::flush;
@@ -73,9 +74,10 @@ void BM_DiskRequests(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(requests), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_DiskRequests)
-    ->Arg(static_cast<int>(disk::Profile::ramdisk))
-    ->Arg(static_cast<int>(disk::Profile::nvme))
-    ->Arg(static_cast<int>(disk::Profile::hdd))
+    ->Args({static_cast<int>(disk::Profile::ramdisk), 31})
+    ->Args({static_cast<int>(disk::Profile::nvme), 31})
+    ->Args({static_cast<int>(disk::Profile::hdd), 31})
+    ->Args({static_cast<int>(disk::Profile::nvme), 21})
     ->Unit(benchmark::kMillisecond);
 
 // Post-crash images: media with `range(0)` touched pages, 64 cached and 8

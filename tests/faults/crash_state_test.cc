@@ -63,8 +63,8 @@ TEST(CrashState, ApplyKeepsChosenCachedAndTornBlocks) {
   DiskImage img = apply_crash(f.state.disks[0], c);
   EXPECT_EQ(img.word(Sector(0)), 0u);
   EXPECT_EQ(img.word(Sector(8)), 200u);
-  EXPECT_EQ(img.word(Sector(16)), 0u);     // block 0 of the torn write absent
-  EXPECT_EQ(img.word(Sector(24)), 308u);   // block 1 present
+  EXPECT_EQ(img.word(Sector(16)), 0u);    // block 0 of the torn write absent
+  EXPECT_EQ(img.word(Sector(24)), 308u);  // block 1 present
   EXPECT_EQ(img.word(Sector(31)), 315u);
   // The pre-crash media is untouched.
   EXPECT_EQ(f.state.disks[0].media.word(Sector(8)), 0u);
@@ -162,6 +162,20 @@ TEST(CrashState, ApplyCostIsProportionalToDelta) {
     imgs[0].differing_pages(s.disks[0].media, pages);
     EXPECT_LE(pages.size(), 1u);
   }
+}
+
+TEST(CrashState, PostCrashDisksStartFromTheImages) {
+  Fixture f;
+  CrashChoice c;
+  c.cached_kept = {0};
+  const std::vector<DiskImage> imgs = apply_crash(f.state, {c});
+  sim::Simulator after(2);
+  auto disks = make_post_crash_disks(after, {"d0"}, {f.d.config()}, imgs);
+  ASSERT_EQ(disks.size(), 1u);
+  EXPECT_EQ(disks[0]->media_word(Sector(0)), 100u);
+  EXPECT_EQ(disks[0]->media_word(Sector(8)), 0u);
+  EXPECT_EQ(disks[0]->cached_writes(), 0u);
+  EXPECT_EQ(disks[0]->inflight(), 0u);
 }
 
 }  // namespace

@@ -83,3 +83,26 @@ TEST(Oracle, FlushDoesNotCoverWritesStillInFlight) {
 
 }  // namespace
 }  // namespace mdsim::faults
+
+namespace mdsim::faults {
+namespace {
+
+TEST(OraclePowerLoss, WritesEndedByACrashNeverBecomeDurable) {
+  Oracle o;
+  uint64_t w1[1] = {11};
+  o.write_submitted(1, Sector(5), SectorCount(1), w1);  // in flight at the crash
+  o.power_loss();
+  o.flush_submitted(7);
+  o.flush_completed(7);
+  EXPECT_FALSE(o.has_durable(Sector(5), nullptr));
+  EXPECT_TRUE(o.allowed(Sector(5), 0));
+  EXPECT_TRUE(o.allowed(Sector(5), 11));
+  uint64_t w2[1] = {22};
+  o.write_submitted(2, Sector(5), SectorCount(1), w2);
+  o.write_completed(2, true);  // durable, submitted after the crash
+  EXPECT_FALSE(o.allowed(Sector(5), 11));
+  EXPECT_TRUE(o.allowed(Sector(5), 22));
+}
+
+}  // namespace
+}  // namespace mdsim::faults

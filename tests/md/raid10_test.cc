@@ -224,7 +224,8 @@ TEST(Raid10, WriteErrorBecomesBadBlockBeforeCompletion) {
 }
 
 TEST(Raid10, EveryBackendConvergesAfterCrash) {
-  for (md::IntentType t : {md::IntentType::none, md::IntentType::bitmap}) {
+  for (md::IntentType t : {md::IntentType::none, md::IntentType::bitmap, md::IntentType::llbitmap,
+                           md::IntentType::journal, md::IntentType::ours}) {
     SCOPED_TRACE(md::intent_type_name(t));
     testing::MdRig rig(111, config(t, 3), small_disk());  // near-2 on 3 disks
     rig.run_for(sim::Duration::s(1));

@@ -23,7 +23,9 @@ disk::DiskConfig small_disk() {
 }
 
 TEST(Raid1Smoke, WriteReadBothBackends) {
-  for (auto t : {md::IntentType::none, md::IntentType::bitmap}) {
+  for (auto t : {md::IntentType::none, md::IntentType::bitmap, md::IntentType::llbitmap,
+                 md::IntentType::journal, md::IntentType::ours}) {
+    SCOPED_TRACE(md::intent_type_name(t));
     testing::MdRig rig(1, small_config(t), small_disk());
     auto w = rig.write(1000, 8);
     ASSERT_TRUE(w.ok);
@@ -36,6 +38,25 @@ TEST(Raid1Smoke, WriteReadBothBackends) {
     EXPECT_GE(rig.array->counters().sb_rounds, 2u);
     rig.array->stop();
   }
+}
+
+TEST(Raid1Smoke, WriteAcrossBarrierUnitIsSplitAndCompletesOnce) {
+  auto c = small_config(md::IntentType::bitmap);
+  c.intent.chunk_bytes = 1 << 20;
+  disk::DiskConfig d;
+  d.capacity = disk::SectorCount(160ull << 11);  // 160 MiB
+  testing::MdRig rig(2, c, d);
+  const uint64_t unit = 1ull << 17;  // 64 MiB in sectors
+  auto w = rig.write(unit - 8, 24);
+  ASSERT_TRUE(w.ok);
+  auto r = rig.read(unit - 8, 24);
+  ASSERT_TRUE(r.ok);
+  for (uint64_t i = 0; i < 24; ++i) EXPECT_EQ(r.words[i], md::stamp(w.write_id, i));
+  rig.array->wait_idle();
+  EXPECT_EQ(rig.array->counters().user_writes, 1u);
+  const uint64_t off = rig.array->data_offset().value();
+  for (uint64_t i = 0; i < 24; ++i)
+    EXPECT_EQ(rig.disks[1]->current_word(disk::Sector(off + unit - 8 + i)), md::stamp(w.write_id, i));
 }
 
 }  // namespace

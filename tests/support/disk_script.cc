@@ -66,8 +66,13 @@ void ScriptRunner::submit_step(size_t i) {
     return;
   }
   const size_t wi = writes_.size();
-  WriteRecord rec{req.sector, req.count, st.op != ScriptOp::write && st.op != ScriptOp::discard,
-                  st.op == ScriptOp::discard, false, 0, completions_};
+  WriteRecord rec{req.sector,
+                  req.count,
+                  st.op != ScriptOp::write && st.op != ScriptOp::discard,
+                  st.op == ScriptOp::discard,
+                  false,
+                  0,
+                  completions_};
   writes_.push_back(rec);
   req.op = rec.discard ? disk::IoOp::discard : disk::IoOp::write;
   req.fua = rec.fua;

@@ -18,9 +18,9 @@ enum class ScriptOp : uint8_t { write, fua_write, preflush_fua_write, flush, rea
 
 struct ScriptStep {
   ScriptOp op = ScriptOp::write;
-  uint32_t block = 0;       // first logical block
-  uint32_t blocks = 1;      // length in logical blocks
-  uint32_t gap_ns = 0;      // submitted this long after the previous step
+  uint32_t block = 0;   // first logical block
+  uint32_t blocks = 1;  // length in logical blocks
+  uint32_t gap_ns = 0;  // submitted this long after the previous step
 };
 
 struct WriteRecord {
@@ -29,7 +29,7 @@ struct WriteRecord {
   bool fua = false;
   bool discard = false;
   bool completed = false;
-  uint64_t completion_order = 0;  // 1-based, in callback order
+  uint64_t completion_order = 0;           // 1-based, in callback order
   uint64_t completions_before_submit = 0;  // writes completed when this one was submitted
 };
 
@@ -67,7 +67,8 @@ class ScriptRunner {
     return false;
   }
   bool covers(size_t i, uint64_t s) const {
-    return writes_[i].sector.value() <= s && s < writes_[i].sector.value() + writes_[i].count.value();
+    return writes_[i].sector.value() <= s &&
+           s < writes_[i].sector.value() + writes_[i].count.value();
   }
   uint64_t word_of(size_t i, uint64_t s) const {
     return writes_[i].discard ? 0 : stamp(i, s - writes_[i].sector.value());
@@ -84,7 +85,7 @@ class ScriptRunner {
   std::vector<ScriptStep> steps_;
   std::vector<WriteRecord> writes_;
   uint64_t completions_ = 0;
-  uint64_t durable_through_ = 0;     // writes with completion_order <= this are flushed
+  uint64_t durable_through_ = 0;  // writes with completion_order <= this are flushed
   uint64_t read_mismatches_ = 0;
   uint64_t errors_ = 0;
 };

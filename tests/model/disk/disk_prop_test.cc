@@ -68,12 +68,14 @@ void check_atomicity(const DiskImage& img, const ScriptRunner& run, uint32_t blo
       for (uint64_t k = 0; k < block_sectors; ++k) {
         const uint64_t s = w.sector.value() + b + k;
         present += img.word(Sector(s)) == ScriptRunner::stamp(i, b + k) ? 1 : 0;
-        for (size_t j = 0; j < writes.size() && !overlapped; ++j) overlapped = j != i && run.covers(j, s);
+        for (size_t j = 0; j < writes.size() && !overlapped; ++j)
+          overlapped = j != i && run.covers(j, s);
       }
       RC_ASSERT(present == 0 || present == block_sectors);
       present_total += present;
     }
-    if (w.completed && !overlapped) RC_ASSERT(present_total == 0 || present_total == w.count.value());
+    if (w.completed && !overlapped)
+      RC_ASSERT(present_total == 0 || present_total == w.count.value());
   }
 }
 

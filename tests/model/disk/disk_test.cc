@@ -77,6 +77,7 @@ TEST(Disk, CachedWriteReadsBackButIsNotOnMediaUntilFlush) {
   sim.run();
   EXPECT_EQ(d.media_word(Sector(9)), 12u);
   EXPECT_EQ(d.cached_writes(), 0u);
+  EXPECT_TRUE(d.media_image().same_tree(d.current_image()));  // drained cache: one tree
   EXPECT_EQ(d.counters().flushes, 1u);
 }
 
@@ -285,6 +286,39 @@ TEST(Disk, DiskFromImageStartsWithThatMedia) {
   Disk d(sim, "d0", cfg(), img);
   EXPECT_EQ(d.current_word(Sector(5)), 99u);
   EXPECT_EQ(d.media_word(Sector(5)), 99u);
+}
+
+}  // namespace
+}  // namespace mdsim::disk
+
+namespace mdsim::disk {
+namespace {
+
+TEST(DiskTrace, SubmitCompleteAndFlushEventsPerDiskActor) {
+  sim::Simulator sim(1);
+  sim.trace().set_recording(true);
+  Disk a(sim, "sda", cfg());
+  Disk b(sim, "sdb", cfg());
+  a.submit(write_req(16, {1, 2}, false, false), [](IoResult) {});
+  sim.run();
+  b.submit(write_req(0, {3}, true, true), [](IoResult) {});
+  sim.run();
+  std::vector<std::string> seen;
+  for (const sim::TraceEvent& e : sim.trace().events()) {
+    seen.push_back(std::string(e.kind->name) + "@" + sim.trace().actor_name(e.actor));
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"disk.submit@sda", "disk.complete@sda",
+                                            "disk.submit@sdb", "disk.flush@sdb",
+                                            "disk.complete@sdb"}));
+  const sim::TraceEvent& sub = sim.trace().events()[0];
+  EXPECT_EQ(sub.args[0], 1u);   // id
+  EXPECT_EQ(sub.args[1], 16u);  // sector
+  EXPECT_EQ(sub.args[2], 2u);   // count
+  const sim::TraceEvent& sub_b = sim.trace().events()[2];
+  EXPECT_EQ(sub_b.args[3] >> 8 & 0xff, kTraceFlagFua | kTraceFlagPreflush);
+  const sim::TraceEvent& done = sim.trace().events()[1];
+  EXPECT_EQ(done.args[1], static_cast<uint64_t>(IoStatus::ok));
+  EXPECT_EQ(static_cast<int64_t>(done.args[2]), done.time_ns);  // latency from t=0
 }
 
 }  // namespace

@@ -22,12 +22,21 @@ TEST(DiskImage, UnwrittenSectorsReadZeroAndCostNothing) {
 TEST(DiskImage, MemoryGrowsWithPagesTouchedNotCapacity) {
   DiskImage img(k16TiB);
   img.set(Sector(5), 1, nullptr);
-  img.set(Sector(63), 2, nullptr);            // same page
-  img.set(Sector(1ull << 34), 3, nullptr);    // far away
+  img.set(Sector(63), 2, nullptr);          // same page
+  img.set(Sector(1ull << 34), 3, nullptr);  // far away
   EXPECT_EQ(img.touched_page_count(), 2u);
   std::vector<uint64_t> pages;
   img.touched_pages(pages);
   EXPECT_EQ(pages, (std::vector<uint64_t>{0, (1ull << 34) >> kPageShift}));
+}
+
+TEST(DiskImage, WordsReadsAcrossPages) {
+  DiskImage img(SectorCount(1 << 12));
+  for (uint64_t s = 60; s < 200; s += 7) img.set(Sector(s), s, nullptr);
+  std::vector<uint64_t> out(150);
+  img.words(Sector(58), out.size(), out.data());
+  for (uint64_t i = 0; i < out.size(); ++i) EXPECT_EQ(out[i], img.word(Sector(58 + i)));
+  EXPECT_EQ(out[2], 60u);
 }
 
 TEST(DiskImage, CopyIsIndependentAfterMutation) {

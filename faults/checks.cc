@@ -1,0 +1,295 @@
+#include "faults/checks.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "sim/assert.h"
+
+namespace mdsim::faults {
+
+// --- RangeSet ---------------------------------------------------------------
+
+RangeSet::RangeSet(std::vector<SectorRange> ranges) : ranges_(std::move(ranges)) { normalise(); }
+
+void RangeSet::add(SectorRange r) {
+  if (r.empty()) return;
+  ranges_.push_back(r);
+  normalise();
+}
+
+void RangeSet::normalise() {
+  std::erase_if(ranges_, [](const SectorRange& r) { return r.empty(); });
+  std::sort(ranges_.begin(), ranges_.end(),
+            [](const SectorRange& a, const SectorRange& b) { return a.start < b.start; });
+  std::vector<SectorRange> out;
+  for (const SectorRange& r : ranges_) {
+    if (!out.empty() && r.start <= out.back().end()) {
+      const Sector end = std::max(out.back().end(), r.end());
+      out.back().count = end - out.back().start;
+    } else {
+      out.push_back(r);
+    }
+  }
+  ranges_ = std::move(out);
+}
+
+bool RangeSet::contains(Sector s) const {
+  // The last range starting at or before s is the only candidate.
+  auto it = std::upper_bound(ranges_.begin(), ranges_.end(), s,
+                             [](Sector v, const SectorRange& r) { return v < r.start; });
+  if (it == ranges_.begin()) return false;
+  return std::prev(it)->contains(s);
+}
+
+bool RangeSet::covers(SectorRange r) const {
+  if (r.empty()) return true;
+  auto it = std::upper_bound(ranges_.begin(), ranges_.end(), r.start,
+                             [](Sector v, const SectorRange& x) { return v < x.start; });
+  if (it == ranges_.begin()) return false;
+  return std::prev(it)->end() >= r.end();
+}
+
+uint64_t RangeSet::total_sectors() const {
+  uint64_t n = 0;
+  for (const SectorRange& r : ranges_) n += r.count.value();
+  return n;
+}
+
+std::string RangeSet::to_string() const {
+  std::ostringstream os;
+  os << '{';
+  for (size_t i = 0; i < ranges_.size(); ++i) {
+    if (i) os << ", ";
+    os << '[' << ranges_[i].start.value() << ',' << ranges_[i].end().value() << ')';
+  }
+  os << '}';
+  return os.str();
+}
+
+// --- helpers ------------------------------------------------------------------
+
+namespace {
+
+std::vector<int> in_sync_members(const ArrayView& view) {
+  std::vector<int> out;
+  for (int m = 0; m < view.members(); ++m)
+    if (view.member_in_sync(m)) out.push_back(m);
+  return out;
+}
+
+bool members_agree(const ArrayView& view, const std::vector<int>& members, Sector s) {
+  if (members.size() < 2) return true;
+  bool have = false;
+  uint64_t first = 0;
+  for (int m : members) {
+    if (!view.member_has_sector(m, s)) continue;
+    const uint64_t w = view.data_word(m, s);
+    if (have && w != first) return false;
+    first = w;
+    have = true;
+  }
+  return true;
+}
+
+std::vector<uint64_t> words_at(const ArrayView& view, Sector s) {
+  std::vector<uint64_t> w;
+  for (int m = 0; m < view.members(); ++m) w.push_back(view.data_word(m, s));
+  return w;
+}
+
+std::string words_text(const std::vector<uint64_t>& words) {
+  std::ostringstream os;
+  for (size_t m = 0; m < words.size(); ++m)
+    os << (m ? " " : "") << "member" << m << "=0x" << std::hex << words[m] << std::dec;
+  return os.str();
+}
+
+// Collects up to kMaxReportedSectors offending sectors of the first failing chunk.
+class ViolationBuilder {
+ public:
+  ViolationBuilder(const ArrayView& view, std::string property, SectorCount chunk_sectors)
+      : view_(view), property_(std::move(property)), chunk_(chunk_sectors.value()) {
+    SIM_ASSERT(chunk_ > 0);
+  }
+  // Returns false once the violation is complete (a later chunk was reached).
+  bool add(Sector s, const std::string& why) {
+    if (!v_) {
+      v_.emplace();
+      v_->property = property_;
+      v_->chunk = s.value() / chunk_;
+      v_->words = words_at(view_, s);
+      v_->detail = why;
+    } else if (s.value() / chunk_ != v_->chunk) {
+      return false;
+    }
+    if (v_->sectors.size() < kMaxReportedSectors) v_->sectors.push_back(s);
+    return true;
+  }
+  bool failed() const { return v_.has_value(); }
+  CheckResult finish(uint64_t examined, std::string ok_detail) {
+    CheckResult r;
+    r.name = property_;
+    r.sectors_examined = examined;
+    if (!v_) {
+      r.detail = std::move(ok_detail);
+      return r;
+    }
+    r.held = false;
+    std::ostringstream os;
+    os << property_ << " violated in chunk " << v_->chunk << " at sector "
+       << v_->sectors.front().value() << ": " << v_->detail << " ("
+       << words_text(v_->words) << ")";
+    r.detail = os.str();
+    r.violation = std::move(v_);
+    return r;
+  }
+
+ private:
+  const ArrayView& view_;
+  std::string property_;
+  uint64_t chunk_;
+  std::optional<Violation> v_;
+};
+
+}  // namespace
+
+// --- checks -------------------------------------------------------------------
+
+CheckResult check_coverage(const ArrayView& view, std::span<const Sector> candidates,
+                           const RangeSet& will_resync, SectorCount chunk_sectors) {
+  const auto members = in_sync_members(view);
+  ViolationBuilder vb(view, "coverage", chunk_sectors);
+  uint64_t examined = 0;
+  for (Sector s : candidates) {
+    ++examined;
+    if (members_agree(view, members, s) || will_resync.contains(s)) continue;
+    if (!vb.add(s, "mirrors differ but the loaded intent does not mark the chunk for resync"))
+      break;
+  }
+  return vb.finish(examined, "every inconsistent sector is marked for resync");
+}
+
+CheckResult check_convergence(const ArrayView& view, std::span<const Sector> candidates,
+                              const Oracle& oracle, SectorCount chunk_sectors) {
+  const auto members = in_sync_members(view);
+  ViolationBuilder vb(view, "convergence", chunk_sectors);
+  uint64_t examined = 0;
+  for (Sector s : candidates) {
+    ++examined;
+    std::string why;
+    if (!members_agree(view, members, s)) {
+      why = "mirrors still differ after the resync finished";
+    } else if (!members.empty() && view.member_has_sector(members[0], s) &&
+               !oracle.allowed(s, view.data_word(members[0], s))) {
+      why = "value the user could not have seen; oracle: " + oracle.describe(s);
+    } else {
+      continue;
+    }
+    if (!vb.add(s, why)) break;
+  }
+  return vb.finish(examined, "members agree and hold values the user could have seen");
+}
+
+CheckResult check_durability(const ArrayView& view, const Oracle& oracle,
+                             SectorCount chunk_sectors) {
+  const auto sectors = oracle.written_sectors();
+  return check_durability(view, oracle, chunk_sectors, sectors);
+}
+
+CheckResult check_durability(const ArrayView& view, const Oracle& oracle,
+                             SectorCount chunk_sectors, std::span<const Sector> sectors) {
+  const auto members = in_sync_members(view);
+  ViolationBuilder vb(view, "durability", chunk_sectors);
+  uint64_t examined = 0;
+  for (Sector s : sectors) {
+    if (!oracle.has_durable(s, nullptr)) continue;
+    ++examined;
+    for (int m : members) {
+      if (!view.member_has_sector(m, s) || oracle.allowed(s, view.data_word(m, s))) continue;
+      if (!vb.add(s, "member" + std::to_string(m) +
+                         " lost acknowledged durable data; oracle: " + oracle.describe(s)))
+        return vb.finish(examined, "");
+      break;
+    }
+  }
+  return vb.finish(examined, "every FUA/flushed write survives on every in-sync member");
+}
+
+CheckResult check_liveness(bool resync_finished, const RangeSet& dirty_after) {
+  CheckResult r;
+  r.name = "liveness";
+  if (!resync_finished) {
+    r.held = false;
+    r.detail = "liveness violated: the post-crash resync did not finish";
+  } else if (!dirty_after.ranges().empty()) {
+    r.held = false;
+    r.detail = "liveness violated: intent still dirty after resync and daemon passes: " +
+               dirty_after.to_string();
+  } else {
+    r.detail = "resync finished and the intent is clean";
+  }
+  return r;
+}
+
+std::vector<Sector> inconsistent_sectors(const ArrayView& view,
+                                         std::span<const Sector> candidates) {
+  const auto members = in_sync_members(view);
+  std::vector<Sector> out;
+  for (Sector s : candidates)
+    if (!members_agree(view, members, s)) out.push_back(s);
+  return out;
+}
+
+Efficiency measure_efficiency(const ArrayView& view, std::span<const Sector> candidates,
+                              const RangeSet& will_resync, SectorCount chunk_sectors) {
+  SIM_ASSERT(chunk_sectors.value() > 0);
+  Efficiency e;
+  e.resync_sectors = will_resync.total_sectors();
+  uint64_t last_chunk = UINT64_MAX;
+  for (Sector s : inconsistent_sectors(view, candidates)) {
+    ++e.inconsistent_sectors;
+    const uint64_t c = s.value() / chunk_sectors.value();
+    if (c != last_chunk) ++e.inconsistent_chunks;
+    last_chunk = c;
+  }
+  return e;
+}
+
+// --- online monitor --------------------------------------------------------------
+
+void IntentBeforeDataMonitor::on_data_write(int member, Sector offset, SectorCount sectors,
+                                            bool covered, int64_t now_ns) {
+  ++checked_;
+  if (covered || failed_) return;
+  failed_ = true;
+  member_ = member;
+  offset_ = offset;
+  sectors_ = sectors;
+  at_ns_ = now_ns;
+}
+
+CheckResult IntentBeforeDataMonitor::result(SectorCount chunk_sectors) const {
+  CheckResult r;
+  r.name = "intent_before_data";
+  r.sectors_examined = checked_;
+  if (!failed_) {
+    r.detail = "every member data write was covered by on-media intent (" +
+               std::to_string(checked_) + " writes)";
+    return r;
+  }
+  r.held = false;
+  const uint64_t cs = std::max<uint64_t>(chunk_sectors.value(), 1);
+  Violation v;
+  v.property = r.name;
+  v.chunk = offset_.value() / cs;
+  v.sectors.push_back(offset_);
+  v.detail = "data write to member" + std::to_string(member_) + " sectors [" +
+             std::to_string(offset_.value()) + "," +
+             std::to_string((offset_ + sectors_).value()) + ") submitted at t=" +
+             std::to_string(at_ns_) + "ns before its intent was on that member's media";
+  r.detail = "intent_before_data violated in chunk " + std::to_string(v.chunk) + ": " + v.detail;
+  r.violation = std::move(v);
+  return r;
+}
+
+}  // namespace mdsim::faults

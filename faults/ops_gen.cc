@@ -1,0 +1,171 @@
+#include "faults/ops_gen.h"
+
+#include <algorithm>
+
+namespace mdsim::faults {
+
+namespace {
+
+uint64_t pick_sector(sim::Prng& rng, const GenConfig& cfg) {
+  // Half the IO hits one of four hot chunks (overlap, shared bits).
+  if (rng.chance(sim::Ratio{1, 2}))
+    return rng.below(4) * cfg.chunk_sectors * 3 + rng.below(cfg.chunk_sectors);
+  return rng.below(cfg.array_sectors);
+}
+
+uint64_t pick_len(sim::Prng& rng) {
+  static constexpr uint64_t kLens[] = {1, 8, 8, 16, 32, 64};
+  return kLens[rng.below(6)];
+}
+
+Op io_op(OpKind k, sim::Prng& rng, const GenConfig& cfg) {
+  Op op;
+  op.kind = k;
+  op.sector = pick_sector(rng, cfg);
+  op.sectors = pick_len(rng);
+  return op;
+}
+
+Op advance_op(sim::Prng& rng) {
+  // Spans the interesting periods: disk latency, safemode (200 ms),
+  // barrier_idle / daemon_sleep (seconds).
+  static constexpr int64_t kNs[] = {10'000, 100'000, 1'000'000, 250'000'000, 1'500'000'000,
+                                    6'000'000'000};
+  Op op;
+  op.kind = OpKind::advance;
+  op.ns = kNs[rng.below(6)];
+  return op;
+}
+
+Op fault_op(sim::Prng& rng, const GenConfig& cfg) {
+  Op op;
+  op.disk = static_cast<int>(rng.below(static_cast<uint64_t>(cfg.disks)));
+  // Without media errors: fail, re-add, remove, slow (cases 0, 1, 2, 5).
+  uint64_t pick = rng.below(cfg.media_errors ? 6 : 4);
+  if (!cfg.media_errors && pick == 3) pick = 5;
+  switch (pick) {
+    case 0: op.kind = OpKind::fail_disk; break;
+    case 1: op.kind = OpKind::readd_disk; break;
+    case 2: op.kind = OpKind::remove_disk; break;
+    case 3:
+      op.kind = OpKind::bad_block;
+      op.sector = pick_sector(rng, cfg);
+      op.sectors = 1 + rng.below(8);
+      break;
+    case 4:
+      op.kind = OpKind::write_error;
+      op.sector = pick_sector(rng, cfg);
+      op.sectors = 1 + rng.below(8);
+      break;
+    default: {
+      // Up to a very slow member, so writes stay in flight across daemon passes.
+      static constexpr uint32_t kFactors[] = {1, 4, 64, 10'000};
+      op.kind = OpKind::slow_disk;
+      op.factor = kFactors[rng.below(4)];
+      break;
+    }
+  }
+  return op;
+}
+
+// A member fails, the array runs degraded (writes, daemon passes), the member
+// comes back (re-add, recovery), sometimes with a power loss in the middle.
+void degraded_episode(sim::Prng& rng, const GenConfig& cfg, std::vector<Op>& ops) {
+  const int d = static_cast<int>(rng.below(static_cast<uint64_t>(cfg.disks)));
+  ops.push_back(Op{.kind = OpKind::fail_disk, .disk = d});
+  for (uint64_t k = 0, n = 1 + rng.below(3); k < n; ++k) ops.push_back(io_op(OpKind::write, rng, cfg));
+  for (uint64_t k = 0, n = rng.below(4); k < n; ++k) ops.push_back(Op{.kind = OpKind::daemon_tick});
+  ops.push_back(Op{.kind = OpKind::readd_disk, .disk = d});
+  if (cfg.power_loss && rng.chance(sim::Ratio{1, 3})) {
+    ops.push_back(advance_op(rng));
+    ops.push_back(Op{.kind = OpKind::power_loss, .choice = rng.below(1u << 20)});
+  }
+}
+
+}  // namespace
+
+std::vector<Op> generate_ops(sim::Prng& rng, const GenConfig& cfg) {
+  std::vector<Op> ops;
+  const uint64_t n = 1 + rng.below(cfg.max_ops);
+  for (uint64_t i = 0; i < n; ++i) {
+    const uint64_t r = rng.below(100);
+    if (r < 40) {
+      Op w = io_op(OpKind::write, rng, cfg);
+      w.batch = !ops.empty() && ops.back().kind == OpKind::write && rng.chance(sim::Ratio{1, 3});
+      ops.push_back(w);
+    } else if (r < 45) {
+      ops.push_back(io_op(OpKind::discard, rng, cfg));
+    } else if (r < 53) {
+      ops.push_back(Op{.kind = OpKind::flush});
+    } else if (r < 60) {
+      ops.push_back(Op{.kind = OpKind::wait});
+    } else if (r < 75) {
+      ops.push_back(advance_op(rng));
+    } else if (r < 80) {
+      ops.push_back(Op{.kind = OpKind::daemon_tick});
+    } else if (r < 83) {
+      ops.push_back(Op{.kind = OpKind::start_resync});
+    } else if (r < 92) {
+      if (cfg.power_loss) ops.push_back(Op{.kind = OpKind::power_loss, .choice = rng.below(1u << 20)});
+    } else if (cfg.faults && rng.chance(sim::Ratio{1, 2})) {
+      ops.push_back(fault_op(rng, cfg));
+    } else if (cfg.faults) {
+      degraded_episode(rng, cfg, ops);
+    }
+  }
+  return ops;
+}
+
+namespace {
+
+// One simplification of op i, or false if it is already simplest.
+bool simplify(Op& op) {
+  if (op.batch) { op.batch = false; return true; }
+  if ((op.kind == OpKind::write || op.kind == OpKind::discard) && op.sectors > 1) {
+    op.sectors = std::max<uint64_t>(1, op.sectors / 4);
+    return true;
+  }
+  if (op.kind == OpKind::advance && op.ns > 10'000) { op.ns /= 8; return true; }
+  if (op.kind == OpKind::power_loss && op.choice != 0) { op.choice = 0; return true; }
+  return false;
+}
+
+}  // namespace
+
+std::vector<Op> shrink_ops(std::vector<Op> ops, const std::function<bool(const std::vector<Op>&)>& fails,
+                           uint64_t budget) {
+  uint64_t calls = 0;
+  auto try_it = [&](const std::vector<Op>& cand) { return calls++ < budget && fails(cand); };
+  // 1. Delete chunks, halving the chunk size (ddmin without complements).
+  for (size_t chunk = std::max<size_t>(1, ops.size() / 2); chunk >= 1 && calls < budget;) {
+    bool removed = false;
+    for (size_t start = 0; start < ops.size() && calls < budget;) {
+      std::vector<Op> cand;
+      cand.reserve(ops.size());
+      for (size_t k = 0; k < ops.size(); ++k)
+        if (k < start || k >= start + chunk) cand.push_back(ops[k]);
+      if (!cand.empty() && try_it(cand)) {
+        ops = std::move(cand);
+        removed = true;
+      } else {
+        start += chunk;
+      }
+    }
+    if (!removed) {
+      if (chunk == 1) break;
+      chunk /= 2;
+    }
+  }
+  // 2. Simpler parameters, one op at a time.
+  for (size_t k = 0; k < ops.size() && calls < budget; ++k) {
+    for (;;) {
+      std::vector<Op> cand = ops;
+      if (!simplify(cand[k])) break;
+      if (!try_it(cand)) break;
+      ops = std::move(cand);
+    }
+  }
+  return ops;
+}
+
+}  // namespace mdsim::faults

@@ -1,0 +1,38 @@
+// Random ops lists for stateful property testing and the mutant campaign, and
+// a shrinker that minimises a failing list (delta debugging, then simpler
+// parameters). Deterministic: everything comes from a sim::Prng.
+//
+// The generated mix: writes (sizes 1..64 sectors, overlapping, biased to a few
+// hot chunks; some joined into one submission call), discards, flushes, waits,
+// time advances across safemode / barrier_idle / daemon periods, power losses
+// at any point (with a choice seed), member failure, removal, re-add, bad
+// blocks, write errors, slow members, resync starts.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "faults/ops.h"
+#include "sim/prng.h"
+
+namespace mdsim::faults {
+
+struct GenConfig {
+  uint64_t max_ops = 40;
+  uint64_t array_sectors = 32768;   // the generated offsets stay below
+  uint64_t chunk_sectors = 128;     // hot spots are chunk-sized
+  int disks = 2;
+  bool faults = true;               // member failure, removal, re-add, slow members
+  bool media_errors = false;        // bad blocks and write errors (see docs/verification.md)
+  bool power_loss = true;
+};
+
+std::vector<Op> generate_ops(sim::Prng& rng, const GenConfig& cfg);
+
+// Returns a failing list no longer than `ops` that `fails` still rejects.
+// REQUIRES: fails(ops). At most `budget` calls of fails.
+std::vector<Op> shrink_ops(std::vector<Op> ops, const std::function<bool(const std::vector<Op>&)>& fails,
+                           uint64_t budget = 400);
+
+}  // namespace mdsim::faults

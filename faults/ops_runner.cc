@@ -1,0 +1,356 @@
+#include "faults/ops_runner.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "faults/crash_state.h"
+#include "faults/world.h"
+#include "model/disk/disk.h"
+#include "model/disk/sector_store.h"
+#include "model/md/array.h"
+#include "sim/simulator.h"
+
+namespace mdsim::faults {
+
+namespace {
+// raid1 barrier unit (BARRIER_UNIT_SECTOR_BITS): user IO never crosses one.
+constexpr uint64_t kBarrierUnitBits = 17;
+}  // namespace
+
+using disk::Disk;
+using disk::DiskImage;
+
+OpsRunner::OpsRunner(OpsSetup setup, RunOptions options)
+    : setup_(std::move(setup)), options_(options) {}
+OpsRunner::~OpsRunner() = default;
+
+sim::Simulator& OpsRunner::simulator() { return *world_->sim; }
+md::Array* OpsRunner::array() { return world_ ? world_->array.get() : nullptr; }
+const std::vector<std::unique_ptr<Disk>>& OpsRunner::disks() const { return world_->disks; }
+
+void OpsRunner::install_hook() {
+  world_->array->set_data_write_hook([this](const md::DataWriteEvent& e) {
+    online_.on_data_write(e.member, e.member_offset, e.count, e.intent_covered, e.at.ns());
+  });
+}
+
+void OpsRunner::build_world() {
+  world_ = create_world(setup_, worlds_built_++, options_.record_trace);
+  install_hook();
+}
+
+void OpsRunner::build_world_from(std::vector<DiskImage> images) {
+  world_.reset();
+  world_ = assemble_world(setup_, worlds_built_++, images, options_.record_trace);
+  if (!world_->array) {
+    dead_ = true;  // md refuses (e.g. every member failed): nothing to check
+    return;
+  }
+  install_hook();
+  // Checks on the crash state itself (images, before any resync write).
+  md::Array& a = *world_->array;
+  ImageView view(images, a.data_offset(), trusted_members(a));
+  const RangeSet resync = will_resync(a, world_->decision);
+  const SectorCount cs = report_chunk(&a);
+  const auto candidates = oracle_.written_sectors();
+  const Efficiency e = measure_efficiency(view, candidates, resync, cs);
+  outcome_.efficiency.resync_sectors += e.resync_sectors;
+  outcome_.efficiency.inconsistent_sectors += e.inconsistent_sectors;
+  outcome_.efficiency.inconsistent_chunks += e.inconsistent_chunks;
+  if (auto r = check_durability(view, oracle_, cs); !r.held) return fail(r);
+  if (auto r = check_coverage(view, candidates, resync, cs); !r.held) return fail(r);
+}
+
+RunOutcome OpsRunner::run(std::span<const Op> ops) {
+  ops_ = ops;
+  try {
+    build_world();
+    size_t i = 0;
+    while (i < ops.size() && !outcome_.failed && !dead_) {
+      current_op_ = i;
+      execute(ops, i);
+      if (!outcome_.failed) {
+        const auto online = online_.result(report_chunk(array()));
+        if (!online.held) fail(online);
+      }
+    }
+    outcome_.ops_executed = i;
+    if (!outcome_.failed && !dead_ && options_.final_checks) final_checks();
+  } catch (const sim::AssertionFailure& e) {
+    CheckResult r;
+    r.name = "engine_assertion";
+    r.held = false;
+    r.detail = e.what();
+    fail(r);
+  }
+  outcome_.writes_checked_online = online_.writes_checked();
+  if (world_ && world_->sim) outcome_.events += world_->sim->events_executed();
+  return outcome_;
+}
+
+void OpsRunner::execute(std::span<const Op> ops, size_t& i) {
+  const Op& op = ops[i];
+  auto& sim = *world_->sim;
+  switch (op.kind) {
+    case OpKind::write: submit_writes(ops, i); return;  // advances i
+    case OpKind::discard: submit_discard(op); break;
+    case OpKind::flush: submit_flush(); break;
+    case OpKind::advance: step_until(sim.now().ns() + op.ns, [] { return false; }); break;
+    case OpKind::wait: {
+      const int64_t limit = op.ns ? op.ns : options_.settle_limit_ns;
+      step_until(sim.now().ns() + limit, [this] { return in_flight_.empty(); });
+      break;
+    }
+    case OpKind::daemon_tick: {
+      const auto d = world_->array->intent().daemon_sleep();
+      step_until(sim.now().ns() + std::max<int64_t>(d.count_ns(), 1'000'000'000) + 1,
+                 [] { return false; });
+      break;
+    }
+    case OpKind::power_loss: power_loss(op.choice); break;
+    default: management(op); break;
+  }
+  ++i;
+}
+
+void OpsRunner::wait_no_overlap(uint64_t start, uint64_t n) {
+  // A file system never has two overlapping writes in flight (the page cache
+  // serialises them) and md does not order them, so neither do we.
+  auto overlaps = [&] {
+    for (const InFlight& f : in_flight_)
+      if (f.start < start + n && start < f.end) return true;
+    return false;
+  };
+  if (!overlaps()) return;
+  step_until(world_->sim->now().ns() + options_.settle_limit_ns, [&] { return !overlaps(); });
+}
+
+void OpsRunner::user_io_done(uint64_t oracle_id) {
+  auto it = std::find_if(in_flight_.begin(), in_flight_.end(),
+                         [&](const InFlight& f) { return f.id == oracle_id; });
+  if (it == in_flight_.end()) return;
+  in_flight_.erase(it);
+  oracle_.write_completed(oracle_id, false);
+}
+
+void OpsRunner::submit_writes(std::span<const Op> ops, size_t& i) {
+  std::vector<md::UserIo> batch;
+  const uint64_t capacity = world_->array->capacity().value();
+  auto submit = [&] {
+    if (batch.empty()) return;
+    world_->array->submit_batch(std::move(batch), [this](const md::UserIo& io, const md::UserResult&) {
+      user_io_done(io.write_id);
+    });
+    batch.clear();
+  };
+  do {
+    const Op& op = ops[i];
+    const uint64_t start = std::min(op.sector, capacity - 1);
+    const uint64_t unit_end = ((start >> kBarrierUnitBits) + 1) << kBarrierUnitBits;
+    const uint64_t n = std::clamp<uint64_t>(op.sectors, 1, std::min({capacity - start, unit_end - start,
+                                                                      md::kMaxSectorsPerUserIo}));
+    bool clash = false;
+    for (const InFlight& f : in_flight_) clash |= f.start < start + n && start < f.end;
+    if (clash) {
+      submit();  // the call so far goes out; this write waits for the overlap
+      wait_no_overlap(start, n);
+      if (outcome_.failed) return;
+    }
+    md::UserIo io{md::UserOp::write, Sector(start), SectorCount(n), next_write_id_++, 0};
+    std::vector<uint64_t> words(n);
+    for (uint64_t k = 0; k < n; ++k) words[k] = md::stamp(io.write_id, k);
+    oracle_.write_submitted(io.write_id, io.sector, io.count, words);
+    in_flight_.push_back({io.write_id, start, start + n});
+    batch.push_back(io);
+    ++i;
+  } while (i < ops.size() && ops[i].kind == OpKind::write && ops[i].batch);
+  submit();
+}
+
+void OpsRunner::submit_discard(const Op& op) {
+  const uint64_t capacity = world_->array->capacity().value();
+  const uint64_t start = std::min(op.sector, capacity - 1);
+  const uint64_t unit_end = ((start >> kBarrierUnitBits) + 1) << kBarrierUnitBits;
+  const uint64_t n = std::clamp<uint64_t>(op.sectors, 1, std::min(capacity - start, unit_end - start));
+  wait_no_overlap(start, n);
+  if (outcome_.failed) return;
+  // Oracle ids of discards live above any write id (the array never sees them).
+  const uint64_t id = (1ull << 62) + next_write_id_++;
+  oracle_.write_submitted(id, Sector(start), SectorCount(n), std::vector<uint64_t>(n, 0));
+  in_flight_.push_back({id, start, start + n});
+  md::UserIo io{md::UserOp::discard, Sector(start), SectorCount(n), 0, id};
+  world_->array->submit(io, [this](const md::UserIo& done, const md::UserResult&) { user_io_done(done.tag); });
+}
+
+void OpsRunner::submit_flush() {
+  const uint64_t id = next_flush_id_++;
+  oracle_.flush_submitted(id);
+  md::UserIo io{md::UserOp::flush, Sector(0), SectorCount(0), 0, id};
+  world_->array->submit(io, [this](const md::UserIo& done, const md::UserResult& r) {
+    if (r.ok) oracle_.flush_completed(done.tag);
+  });
+}
+
+void OpsRunner::step_until(int64_t deadline_ns, const std::function<bool()>& done) {
+  auto& sim = *world_->sim;
+  auto reached = std::make_shared<bool>(false);
+  if (deadline_ns > sim.now().ns())
+    sim.schedule_at(sim::Instant::from_ns(deadline_ns), [reached] { *reached = true; });
+  else
+    *reached = true;
+  uint64_t n = 0;
+  while (!*reached && !done() && !outcome_.failed && n++ < options_.event_limit) {
+    if (!sim.step()) break;
+    if (step_hook_) step_hook_(*this);
+  }
+}
+
+void OpsRunner::power_loss(uint64_t choice) {
+  const CrashState state = capture(world_->const_disk_ptrs());
+  CrashStateChoice pick;
+  auto chooser = CrashChoiceEnumerator::random(state, sim::mix64(setup_.seed ^ sim::mix64(choice + 1)), 1);
+  SIM_ASSERT(chooser.next(pick));
+  std::vector<DiskImage> images = faults::apply_crash(state, pick);
+  // Writes in flight at the crash have ended: landed or not. Completing them
+  // (not durable) lets later durable writes supersede them.
+  oracle_.power_loss();
+  in_flight_.clear();
+  outcome_.events += world_->sim->events_executed();
+  ++outcome_.crashes;
+  faults_since_crash_ = false;
+  build_world_from(std::move(images));
+}
+
+void OpsRunner::management(const Op& op) {
+  md::Array& a = *world_->array;
+  if (op.disk < 0 || op.disk >= setup_.disks) return;
+  const auto members = a.members();
+  const md::MemberState& m = members[op.disk];
+  switch (op.kind) {
+    case OpKind::fail_disk:
+      if (!m.faulty && m.raid_disk >= 0 && !a.broken()) {
+        a.fail_member(op.disk);
+        note_fault();
+      }
+      break;
+    case OpKind::remove_disk:
+      if (m.faulty) a.remove_member(op.disk);
+      break;
+    case OpKind::readd_disk:
+      if (m.faulty) a.remove_member(op.disk);
+      if (m.faulty || m.raid_disk < 0) a.re_add_member(op.disk);
+      break;
+    case OpKind::bad_block: {
+      const uint64_t cap = a.capacity().value();
+      const uint64_t start = std::min(op.sector, cap - 1);
+      const uint64_t n = std::clamp<uint64_t>(op.sectors, 1, cap - start);
+      world_->disks[op.disk]->add_bad_range({a.data_offset() + SectorCount(start), SectorCount(n)},
+                                            false);
+      note_fault();
+      break;
+    }
+    case OpKind::write_error: {
+      const uint64_t cap = a.capacity().value();
+      const uint64_t start = std::min(op.sector, cap - 1);
+      const uint64_t n = std::clamp<uint64_t>(op.sectors, 1, cap - start);
+      world_->disks[op.disk]->add_write_error_range({a.data_offset() + SectorCount(start), SectorCount(n)});
+      note_fault();
+      break;
+    }
+    case OpKind::slow_disk:
+      // A slow member is a fault for liveness: a resync may legitimately take
+      // longer than the settle limit.
+      world_->disks[op.disk]->set_slow_factor(std::max<uint32_t>(op.factor, 1));
+      if (op.factor > 1) note_fault();
+      break;
+    case OpKind::start_resync:
+      if (a.sync_action() == md::SyncAction::idle) a.start_sync_action(md::SyncAction::resync);
+      break;
+    default: break;
+  }
+}
+
+void OpsRunner::final_checks() {
+  md::Array& a = *world_->array;
+  auto& sim = *world_->sim;
+  step_until(sim.now().ns() + options_.settle_limit_ns,
+             [&] { return in_flight_.empty() && a.idle(); });
+  if (outcome_.failed) return;
+  if (!in_flight_.empty()) {
+    CheckResult r{"liveness", false, "liveness violated: user IO never completed (hang)", {}, 0};
+    return fail(r);
+  }
+  const auto trusted = trusted_members(a);
+  const bool all_in_sync = std::all_of(trusted.begin(), trusted.end(), [](bool t) { return t; });
+  const bool faults_off = !faults_since_crash_ && all_in_sync;
+  if (!a.idle() && faults_off)
+    return fail(check_liveness(false, RangeSet()));
+  const SectorCount cs = report_chunk(&a);
+  LiveView view(world_->disks, a);
+  const auto candidates = oracle_.written_sectors();
+  if (auto r = check_convergence(view, candidates, oracle_, cs); !r.held) return fail(r);
+  if (!faults_off) return;
+  // Liveness: let the daemon (and llbitmap's barrier_idle) clean everything.
+  const int64_t daemon_ns = std::max<int64_t>(a.intent().daemon_sleep().count_ns(), 1'000'000'000);
+  const int64_t idle_ns = std::max<int64_t>(setup_.intent.barrier_idle_s, 5) * 1'000'000'000;
+  step_until(sim.now().ns() + 6 * daemon_ns + idle_ns, [] { return false; });
+  if (outcome_.failed) return;
+  if (auto r = check_liveness(true, RangeSet(a.intent().dirty_ranges())); !r.held) return fail(r);
+}
+
+void OpsRunner::fail(const CheckResult& r) {
+  if (outcome_.failed) return;
+  outcome_.failed = true;
+  FailureReport rep;
+  rep.property = r.name;
+  rep.detail = r.detail;
+  rep.failing_op = current_op_;
+  rep.seed = setup_.seed;
+  md::Array* a = array();
+  const SectorCount cs = report_chunk(a);
+  rep.chunk_sectors = cs.value();
+  if (r.violation) {
+    rep.chunk = r.violation->chunk;
+    for (Sector s : r.violation->sectors) rep.sectors.push_back(s.value());
+    rep.member_words = r.violation->words;
+  }
+  if (a && r.violation)
+    for (int m = 0; m < setup_.disks; ++m)
+      rep.member_intent.push_back(a->intent().describe_media(m, Sector(rep.chunk * cs.value())));
+  const uint64_t lo = rep.chunk * cs.value(), hi = lo + cs.value();
+  for (size_t k = 0; k < ops_.size() && k <= current_op_; ++k) {
+    const Op& op = ops_[k];
+    const bool io = op.kind == OpKind::write || op.kind == OpKind::discard ||
+                    op.kind == OpKind::bad_block;
+    const bool touches = io ? (op.sector < hi && lo < op.sector + op.sectors) : op.kind != OpKind::advance;
+    if (touches) rep.recent_events.push_back("op " + std::to_string(k) + ": " + op_to_text(op));
+  }
+  if (rep.recent_events.size() > 16)
+    rep.recent_events.erase(rep.recent_events.begin(), rep.recent_events.end() - 16);
+  outcome_.failure = std::move(rep);
+}
+
+std::string FailureReport::replay_command() const {
+  return "build/mdsim replay " + (scenario_path.empty() ? std::string("<saved scenario>") : scenario_path);
+}
+
+std::string FailureReport::text() const {
+  std::ostringstream os;
+  os << "property " << property << " FAILED (seed " << seed << ", after op " << failing_op << ")\n"
+     << "  " << detail << "\n";
+  if (!sectors.empty()) {
+    os << "  chunk " << chunk << " (sectors [" << chunk * chunk_sectors << ","
+       << (chunk + 1) * chunk_sectors << ")), offending sectors:";
+    for (uint64_t s : sectors) os << ' ' << s;
+    os << "\n";
+  }
+  for (size_t m = 0; m < member_words.size(); ++m)
+    os << "  member" << m << " holds 0x" << std::hex << member_words[m] << std::dec
+       << (m < member_intent.size() ? "; intent on media: " + member_intent[m] : "") << "\n";
+  if (!recent_events.empty()) os << "  recent ops touching the chunk:\n";
+  for (const auto& e : recent_events) os << "    " << e << "\n";
+  os << "  replay: " << replay_command() << "\n";
+  return os.str();
+}
+
+}  // namespace mdsim::faults

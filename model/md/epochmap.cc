@@ -1,0 +1,313 @@
+#include "model/md/epochmap.h"
+
+#include <algorithm>
+
+namespace mdsim::md {
+
+Epochmap::Epochmap(IntentHost& host, const IntentOptions& opts)
+    : host_(host),
+      opts_(opts),
+      daemon_sleep_(sim::Duration::s(opts.daemon_sleep_s > 0 ? opts.daemon_sleep_s
+                                                             : epm::kDefaultDaemonSleepS)),
+      clean_idle_(sim::Duration::s(opts.barrier_idle_s >= 0 ? opts.barrier_idle_s
+                                                            : epm::kDefaultCleanIdleS)),
+      commit_(host.sim()) {}
+
+size_t Epochmap::bit_pos(uint64_t chunk) const {
+  const uint64_t b = chunk / geo_.chunks_per_block, k = chunk % geo_.chunks_per_block;
+  return static_cast<size_t>(b * geo_.io_size * 8 + epm::kHeaderBytes * 8 + k);
+}
+bool Epochmap::bit(const std::vector<uint8_t>& img, uint64_t chunk) const {
+  if (chunk >= geo_.chunks) return false;
+  const size_t p = bit_pos(chunk);
+  return (img[p / 8] >> (p % 8)) & 1;
+}
+void Epochmap::set_bit(uint64_t chunk) {
+  const size_t p = bit_pos(chunk);
+  img_[p / 8] |= static_cast<uint8_t>(1u << (p % 8));
+}
+
+uint64_t Epochmap::dirty_chunks() const {
+  uint64_t n = 0;
+  for (uint64_t c = 0; c < geo_.chunks; ++c) n += bit(img_, c);
+  return n;
+}
+
+bool Epochmap::block_has(const std::vector<uint8_t>& img, uint32_t b) const {
+  const size_t lo = static_cast<size_t>(b) * geo_.io_size + epm::kHeaderBytes;
+  const size_t hi = static_cast<size_t>(b + 1) * geo_.io_size;
+  return std::any_of(img.begin() + static_cast<ptrdiff_t>(lo), img.begin() + static_cast<ptrdiff_t>(hi),
+                     [](uint8_t v) { return v != 0; });
+}
+
+void Epochmap::clear_block(uint32_t b) {
+  const size_t lo = static_cast<size_t>(b) * geo_.io_size + epm::kHeaderBytes;
+  std::fill(img_.begin() + static_cast<ptrdiff_t>(lo),
+            img_.begin() + static_cast<ptrdiff_t>(static_cast<size_t>(b + 1) * geo_.io_size), 0);
+}
+
+// Sets the chunk's bit; a second dirty chunk in the same group infects the
+// group (not when degraded: only what is written is remembered for re-add).
+void Epochmap::mark(uint64_t chunk) {
+  const uint64_t g0 = chunk / geo_.group_chunks * geo_.group_chunks;
+  const uint64_t g1 = std::min<uint64_t>(g0 + geo_.group_chunks, geo_.chunks);
+  bool other = false;
+  if (!host_.degraded())
+    for (uint64_t c = g0; c < g1 && !other; ++c) other = c != chunk && bit(img_, c);
+  if (other) {
+    for (uint64_t c = g0; c < g1; ++c) set_bit(c);
+  } else {
+    set_bit(chunk);
+  }
+  ctl_[block_of(chunk)].mem_dirty = true;
+  commit_.note_change();
+}
+
+void Epochmap::touch(Sector offset, SectorCount sectors, int delta) {
+  const uint64_t c0 = offset.value() / geo_.chunk_sectors;
+  const uint64_t c1 = std::min((offset.value() + sectors.value() - 1) / geo_.chunk_sectors, geo_.chunks - 1);
+  for (uint32_t b = block_of(c0); b <= block_of(c1); ++b) {
+    BlockCtl& k = ctl_[b];
+    if (delta < 0) SIM_ASSERT(k.inflight > 0);
+    k.inflight = static_cast<uint32_t>(static_cast<int64_t>(k.inflight) + delta);
+    k.last_touch = host_.sim().now();
+  }
+}
+
+sim::Task Epochmap::start_write(Sector offset, SectorCount sectors) {
+  if (sectors.value() == 0) co_return;
+  const uint64_t c0 = offset.value() / geo_.chunk_sectors;
+  const uint64_t c1 = (offset.value() + sectors.value() - 1) / geo_.chunk_sectors;
+  SIM_ASSERT(c1 < geo_.chunks);
+  touch(offset, sectors, +1);
+  for (uint64_t c = c0; c <= c1; ++c)
+    if (!bit(img_, c)) mark(c);
+}
+
+void Epochmap::end_write(Sector offset, SectorCount sectors) {
+  if (sectors.value() == 0) return;
+  touch(offset, sectors, -1);
+}
+
+sim::Task Epochmap::start_discard(Sector offset, SectorCount sectors) {
+  co_await start_write(offset, sectors);
+}
+void Epochmap::end_discard(Sector offset, SectorCount sectors) { end_write(offset, sectors); }
+
+// Every block changed since the last round, stamped with the current epoch.
+sim::Task Epochmap::write_round() {
+  std::vector<MetaWrite> writes;
+  for (uint32_t b = 0; b < geo_.blocks; ++b) {
+    if (!ctl_[b].mem_dirty) continue;
+    ctl_[b].mem_dirty = false;
+    uint8_t* p = &img_[static_cast<size_t>(b) * geo_.io_size];
+    epm::stamp(p, tag_, cur_epoch_);
+    writes.push_back(MetaWrite{SectorCount(geo_.block_offset_sectors(b)),
+                               std::vector<uint8_t>(p, p + geo_.io_size)});
+  }
+  co_await write_batch(host_, std::move(writes), &media_);
+}
+
+sim::Task Epochmap::unplug() { co_await commit_.sync([this] { return write_round(); }); }
+
+sim::Task Epochmap::write_superblock() {
+  epm::Superblock sb;
+  sb.uuid = host_.uuid();
+  sb.events = host_.events();
+  sb.events_cleared = events_cleared_;
+  sb.sync_size_sectors = host_.sync_size().value();
+  sb.io_size_bytes = geo_.io_size;
+  sb.chunk_sectors = static_cast<uint32_t>(geo_.chunk_sectors);
+  sb.group_chunks = geo_.group_chunks;
+  sb.chunks_per_block = geo_.chunks_per_block;
+  sb.blocks = geo_.blocks;
+  sb.state = stale_ ? epm::kStateStale : 0;
+  sb.clean_epoch = clean_epoch_;
+  sb_dirty_ = false;
+  std::vector<MetaWrite> w;
+  w.push_back(MetaWrite{SectorCount(0), epm::encode_superblock(sb, geo_.io_size)});
+  co_await write_batch(host_, std::move(w), &media_);
+  media_clean_epoch_ = std::max(media_clean_epoch_, sb.clean_epoch);
+}
+
+sim::Task Epochmap::create(bool assume_clean) {
+  geo_ = epm::plan(host_.sync_size(), host_.intent_area_sectors(), host_.logical_block_bytes(),
+                   opts_.chunk_bytes);
+  tag_ = epm::block_tag(host_.uuid());
+  img_.assign(static_cast<size_t>(geo_.blocks) * geo_.io_size, 0);
+  sync_img_ = img_;
+  ctl_.assign(geo_.blocks, BlockCtl{});
+  clean_epoch_ = media_clean_epoch_ = 0;
+  cur_epoch_ = 1;
+  events_cleared_ = host_.events();
+  stale_ = !assume_clean;  // a full first sync, as the journal
+  loaded_ = true;
+  std::vector<MetaWrite> w;
+  w.push_back(MetaWrite{SectorCount(geo_.block_offset_sectors(0)), img_});
+  co_await write_batch(host_, std::move(w), &media_);
+  co_await write_superblock();
+}
+
+sim::Task Epochmap::load(Sector resync_offset) {
+  (void)resync_offset;
+  const uint32_t io = host_.logical_block_bytes();
+  std::vector<uint8_t> head = co_await read_area(host_, SectorCount(0), SectorCount(io / 512));
+  SIM_ASSERT_MSG(!head.empty(), "epochmap: superblock read failed");
+  epm::Superblock sb = epm::decode_superblock(head);
+  auto err = epm::validate(sb, host_.uuid(), io);
+  SIM_ASSERT_MSG(!err, err.value_or(""));
+  geo_ = epm::geometry_of(sb, host_.sync_size());
+  tag_ = epm::block_tag(host_.uuid());
+  clean_epoch_ = media_clean_epoch_ = sb.clean_epoch;
+  events_cleared_ = sb.events_cleared;
+  stale_ = (sb.state & epm::kStateStale) || sb.events < host_.events();
+  const uint64_t total = geo_.block_offset_sectors(geo_.blocks);
+  std::vector<uint8_t> all = co_await read_area(host_, SectorCount(0), SectorCount(total));
+  SIM_ASSERT_MSG(!all.empty(), "epochmap: area read failed");
+  media_.clear();
+  media_.apply(SectorCount(0), all);
+  img_.assign(all.begin() + static_cast<ptrdiff_t>(io), all.end());
+  ctl_.assign(geo_.blocks, BlockCtl{});
+  uint64_t max_epoch = clean_epoch_;
+  for (uint32_t b = 0; b < geo_.blocks; ++b) {
+    uint8_t* p = &img_[static_cast<size_t>(b) * io];
+    const bool valid = epm::tag_of(p) == tag_ && epm::epoch_of(p) > clean_epoch_;
+    if (valid) max_epoch = std::max(max_epoch, epm::epoch_of(p));
+    else clear_block(b);
+    ctl_[b].last_touch = host_.sim().now();
+  }
+  cur_epoch_ = max_epoch + 1;
+  sync_img_ = img_;
+  if (stale_)
+    for (uint64_t c = 0; c < geo_.chunks; ++c) {
+      const size_t p = bit_pos(c);
+      sync_img_[p / 8] |= static_cast<uint8_t>(1u << (p % 8));
+    }
+  loaded_ = true;
+  if (needs_sync()) host_.request_resync();
+}
+
+sim::Task Epochmap::update_sb() {
+  if (!loaded_) co_return;
+  co_await write_superblock();
+}
+
+// Persisted cleaning; see the class comment for the two ways.
+sim::Task Epochmap::clean_pass(sim::Duration idle) {
+  if (host_.degraded() || !loaded_) co_return;
+  const sim::Instant now = host_.sim().now();
+  std::vector<uint32_t> cleanable, busy;
+  for (uint32_t b = 0; b < geo_.blocks; ++b) {
+    if (!block_has(img_, b)) continue;
+    const BlockCtl& k = ctl_[b];
+    const bool idle_now = k.inflight == 0 && !k.mem_dirty && now - k.last_touch >= idle &&
+                          !block_has(sync_img_, b);
+    (idle_now ? cleanable : busy).push_back(b);
+  }
+  if (cleanable.empty()) co_return;
+  events_cleared_ = host_.events();
+  for (uint32_t b : cleanable) clear_block(b);
+  if (busy.size() + 1 < cleanable.size()) {
+    // Epoch advance: from now on blocks are stamped cur+1; busy blocks are
+    // restamped first, then one superblock write invalidates the rest.
+    ++cur_epoch_;
+    for (uint32_t b : busy) ctl_[b].mem_dirty = true;
+    commit_.note_change();
+    co_await commit_.sync([this] { return write_round(); });
+    clean_epoch_ = std::max(clean_epoch_, cur_epoch_ - 1);
+    co_await write_superblock();
+    ++epoch_advances_;
+  } else {
+    for (uint32_t b : cleanable) ctl_[b].mem_dirty = true;
+    commit_.note_change();
+    co_await commit_.sync([this] { return write_round(); });
+    block_cleans_ += cleanable.size();
+  }
+}
+
+sim::Task Epochmap::daemon_work() {
+  if (sb_dirty_) co_await write_superblock();
+  co_await clean_pass(clean_idle_);
+}
+
+sim::Task Epochmap::flush() {
+  co_await clean_pass(sim::Duration::zero());
+  if (loaded_) co_await write_superblock();
+}
+
+SyncAnswer Epochmap::start_sync(Sector offset, bool degraded) {
+  (void)degraded;
+  const uint64_t c = offset.value() / geo_.chunk_sectors;
+  SyncAnswer a{false, SectorCount(geo_.chunk_sectors - offset.value() % geo_.chunk_sectors)};
+  a.value = bit(sync_img_, c) || bit(img_, c);
+  return a;
+}
+
+void Epochmap::end_sync(Sector offset, bool aborted) { (void)offset, (void)aborted; }
+
+// The pass is complete: what it synced is idle dirt the daemon will clean.
+void Epochmap::close_sync() {
+  std::fill(sync_img_.begin(), sync_img_.end(), 0);
+  if (stale_) {
+    stale_ = false;
+    sb_dirty_ = true;
+  }
+}
+
+sim::Task Epochmap::cond_end_sync(Sector sector, bool force) {
+  (void)sector, (void)force;  // no checkpoint: an interrupted resync starts over
+  co_return;
+}
+
+SyncAnswer Epochmap::skip_sync_blocks(Sector offset) {
+  SyncAnswer a = start_sync(offset, false);
+  a.value = !a.value;
+  return a;
+}
+
+bool Epochmap::needs_sync() const {
+  for (uint32_t b = 0; b < geo_.blocks; ++b)
+    if (block_has(sync_img_, b)) return true;
+  return false;
+}
+
+bool Epochmap::can_partial_readd(uint64_t member_events) const {
+  return loaded_ && !stale_ && member_events >= events_cleared_;
+}
+
+bool Epochmap::media_covers(int member, Sector offset, SectorCount sectors) const {
+  (void)member;
+  if (sectors.value() == 0) return true;
+  const uint64_t c0 = offset.value() / geo_.chunk_sectors;
+  const uint64_t c1 = (offset.value() + sectors.value() - 1) / geo_.chunk_sectors;
+  const std::vector<uint8_t>& m = media_.bytes();
+  for (uint64_t c = c0; c <= c1; ++c) {
+    const size_t base = static_cast<size_t>(geo_.block_offset_sectors(block_of(c)) * 512);
+    if (base + geo_.io_size > m.size()) return false;
+    if (epm::tag_of(&m[base]) != tag_ || epm::epoch_of(&m[base]) <= media_clean_epoch_) return false;
+    const size_t p = bit_pos(c) - static_cast<size_t>(block_of(c)) * geo_.io_size * 8;
+    if (!((m[base + p / 8] >> (p % 8)) & 1)) return false;
+  }
+  return true;
+}
+
+std::vector<SectorRange> Epochmap::dirty_ranges() const {
+  std::vector<SectorRange> out;
+  for (uint64_t c = 0; c < geo_.chunks; ++c)
+    if (bit(sync_img_, c)) append_chunk_range(out, c, c, SectorCount(geo_.chunk_sectors), host_.sync_size());
+  return out;
+}
+
+std::string Epochmap::describe_media(int member, Sector offset) const {
+  const uint64_t c = offset.value() / geo_.chunk_sectors;
+  const size_t base = static_cast<size_t>(geo_.block_offset_sectors(block_of(c)) * 512);
+  const std::vector<uint8_t>& m = media_.bytes();
+  std::string s = "epochmap member " + std::to_string(member) + " chunk " + std::to_string(c) +
+                  " block " + std::to_string(block_of(c));
+  if (base + geo_.io_size <= m.size())
+    s += " media epoch " + std::to_string(epm::epoch_of(&m[base])) + " (clean_epoch " +
+         std::to_string(media_clean_epoch_) + ")";
+  return s + (dirty(c) ? " memory dirty" : " memory clean");
+}
+
+}  // namespace mdsim::md

@@ -1,0 +1,369 @@
+#include "model/md/journal.h"
+
+#include <algorithm>
+
+namespace mdsim::md {
+
+Journal::Journal(IntentHost& host, const IntentOptions& opts)
+    : host_(host),
+      opts_(opts),
+      daemon_sleep_(sim::Duration::s(opts.daemon_sleep_s > 0 ? opts.daemon_sleep_s : 1)),
+      commit_(host.sim()),
+      slot_wq_(host.sim()) {}
+
+uint32_t Journal::live_slots() const {
+  uint32_t n = 0;
+  for (const Slot& s : slots_) n += s.live > 0;
+  return n;
+}
+
+uint32_t Journal::media_nonempty_slots() const {
+  uint32_t n = 0;
+  for (const Slot& s : slots_) n += !s.media.empty();
+  return n;
+}
+
+bool Journal::missing(uint64_t chunk) const {
+  return chunk / 8 < missing_.size() && (missing_[chunk / 8] >> (chunk % 8)) & 1;
+}
+
+bool Journal::missing_any() const {
+  return std::any_of(missing_.begin(), missing_.end(), [](uint8_t b) { return b != 0; });
+}
+
+void Journal::add_sync_range(uint64_t start, uint64_t end) {
+  end = std::min(end, host_.sync_size().value());
+  if (start >= end) return;
+  // Merge with overlapping/adjacent ranges (ordered map: deterministic).
+  auto it = sync_set_.upper_bound(start);
+  if (it != sync_set_.begin() && std::prev(it)->second >= start) --it;
+  while (it != sync_set_.end() && it->first <= end) {
+    start = std::min(start, it->first);
+    end = std::max(end, it->second);
+    it = sync_set_.erase(it);
+  }
+  sync_set_[start] = end;
+}
+
+void Journal::set_missing(Sector offset, SectorCount sectors) {
+  const uint64_t c0 = offset.value() / geo_.missing_chunk_sectors;
+  const uint64_t c1 = (offset.value() + sectors.value() - 1) / geo_.missing_chunk_sectors;
+  for (uint64_t c = c0; c <= c1; ++c) {
+    if (missing(c)) continue;
+    missing_[c / 8] |= static_cast<uint8_t>(1u << (c % 8));
+    missing_dirty_[c / 8 / geo_.io_size] = true;
+    commit_.note_change();
+  }
+}
+
+std::vector<MetaWrite> Journal::missing_writes(bool all) {
+  std::vector<MetaWrite> out;
+  for (uint32_t b = 0; b < geo_.missing_blocks; ++b) {
+    if (!all && !missing_dirty_[b]) continue;
+    missing_dirty_[b] = false;
+    MetaWrite w;
+    w.offset = SectorCount(geo_.missing_offset_sectors() + b * (geo_.io_size / 512));
+    w.bytes.assign(missing_.begin() + static_cast<ptrdiff_t>(b) * geo_.io_size,
+                   missing_.begin() + static_cast<ptrdiff_t>(b + 1) * geo_.io_size);
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+sim::Task Journal::write_superblock() {
+  jrnl::Superblock sb;
+  sb.uuid = host_.uuid();
+  sb.events = host_.events();
+  sb.events_cleared = events_cleared_;
+  sb.sync_size_sectors = host_.sync_size().value();
+  sb.io_size_bytes = geo_.io_size;
+  sb.ring_slots = geo_.ring_slots;
+  sb.missing_chunk_sectors = static_cast<uint32_t>(geo_.missing_chunk_sectors);
+  sb.missing_blocks = geo_.missing_blocks;
+  sb.state = stale_ ? jrnl::kStateStale : 0;
+  sb_dirty_ = false;
+  std::vector<MetaWrite> w;
+  w.push_back(MetaWrite{SectorCount(0), jrnl::encode_superblock(sb, geo_.io_size)});
+  co_await write_batch(host_, std::move(w), &media_, disk::IoClass::intent);
+}
+
+sim::Task Journal::create(bool assume_clean) {
+  geo_ = jrnl::plan(host_.sync_size(), host_.intent_area_sectors(), host_.logical_block_bytes(),
+                    opts_.journal_bytes);
+  tag_ = jrnl::slot_tag(host_.uuid());
+  slots_.assign(geo_.ring_slots, Slot{});
+  missing_.assign(static_cast<size_t>(geo_.missing_blocks) * geo_.io_size, 0);
+  missing_dirty_.assign(geo_.missing_blocks, false);
+  sync_set_.clear();
+  events_cleared_ = host_.events();
+  // Without --assume-clean the mirrors start unsynced: the journal is "stale"
+  // (everything to sync) until the first full sync ends.
+  stale_ = !assume_clean;
+  if (stale_) add_sync_range(0, host_.sync_size().value());
+  loaded_ = true;
+  std::vector<MetaWrite> w;
+  w.push_back(MetaWrite{SectorCount(geo_.ring_offset_sectors()),
+                        std::vector<uint8_t>(static_cast<size_t>(geo_.ring_slots) * geo_.io_size, 0)});
+  for (auto& m : missing_writes(true)) w.push_back(std::move(m));
+  co_await write_batch(host_, std::move(w), &media_);
+  co_await write_superblock();
+}
+
+sim::Task Journal::load(Sector resync_offset) {
+  (void)resync_offset;  // entries say what to resync, as a bitmap's bits do
+  const uint32_t io = host_.logical_block_bytes();
+  std::vector<uint8_t> head = co_await read_area(host_, SectorCount(0), SectorCount(io / 512));
+  SIM_ASSERT_MSG(!head.empty(), "journal: superblock read failed");
+  jrnl::Superblock sb = jrnl::decode_superblock(head);
+  auto err = jrnl::validate(sb, host_.uuid(), io);
+  SIM_ASSERT_MSG(!err, err.value_or(""));
+  geo_ = jrnl::Geometry{io, sb.ring_slots, sb.missing_chunk_sectors, sb.missing_blocks};
+  tag_ = jrnl::slot_tag(host_.uuid());
+  events_cleared_ = sb.events_cleared;
+  stale_ = (sb.state & jrnl::kStateStale) || sb.events < host_.events();
+  const uint64_t total = geo_.missing_offset_sectors() + geo_.missing_blocks * (io / 512);
+  std::vector<uint8_t> all = co_await read_area(host_, SectorCount(0), SectorCount(total));
+  SIM_ASSERT_MSG(!all.empty(), "journal: area read failed");
+  media_.clear();
+  media_.apply(SectorCount(0), all);
+  slots_.assign(geo_.ring_slots, Slot{});
+  sync_set_.clear();
+  for (uint32_t i = 0; i < geo_.ring_slots; ++i) {
+    Slot& s = slots_[i];
+    s.media = jrnl::decode_slot(&all[(1ull + i) * io], io, tag_);
+    s.held = !s.media.empty();
+    for (const jrnl::Entry& e : s.media)
+      add_sync_range(e.chunk_seq * jrnl::kEntryChunkSectors,
+                     (e.chunk_seq + e.nr_chunks) * jrnl::kEntryChunkSectors);
+  }
+  const size_t moff = geo_.missing_offset_sectors() * 512;
+  missing_.assign(all.begin() + static_cast<ptrdiff_t>(moff), all.end());
+  missing_dirty_.assign(geo_.missing_blocks, false);
+  if (stale_) add_sync_range(0, host_.sync_size().value());
+  loaded_ = true;
+  if (needs_sync()) host_.request_resync();
+}
+
+sim::Task Journal::update_sb() {
+  if (!loaded_) co_return;
+  co_await write_superblock();
+}
+
+sim::Task Journal::start_write(Sector offset, SectorCount sectors) {
+  if (sectors.value() == 0) co_return;
+  SIM_ASSERT(offset + sectors <= Sector(0) + host_.sync_size());
+  pending_.push_back(Bio{offset, sectors});
+  commit_.note_change();
+  if (host_.degraded()) set_missing(offset, sectors);
+}
+
+void Journal::end_write(Sector offset, SectorCount sectors) {
+  if (sectors.value() == 0) return;
+  auto it = bio_slot_.find({offset.value(), sectors.value()});
+  SIM_ASSERT_MSG(it != bio_slot_.end() && !it->second.empty(), "journal: end_write without unplug");
+  const uint32_t slot = it->second.front();
+  it->second.pop_front();
+  if (it->second.empty()) bio_slot_.erase(it);
+  // A write that completed while degraded may be missing on the absent member.
+  if (host_.degraded()) set_missing(offset, sectors);
+  SIM_ASSERT(slots_[slot].live > 0);
+  if (--slots_[slot].live == 0) slot_wq_.wake_all();
+}
+
+// Discards are writes as far as mirror consistency goes.
+sim::Task Journal::start_discard(Sector offset, SectorCount sectors) {
+  co_await start_write(offset, sectors);
+}
+void Journal::end_discard(Sector offset, SectorCount sectors) { end_write(offset, sectors); }
+
+sim::Task Journal::unplug() { co_await commit_.sync([this] { return write_round(); }); }
+
+// Next free slot from the head (ring order); waits while the ring is full.
+sim::ValueTask<uint32_t> Journal::take_slot(std::vector<bool>& taken) {
+  for (;;) {
+    for (uint32_t k = 0; k < geo_.ring_slots; ++k) {
+      const uint32_t i = (head_ + k) % geo_.ring_slots;
+      const Slot& s = slots_[i];
+      if (s.live == 0 && !s.held && !taken[i]) {
+        head_ = (i + 1) % geo_.ring_slots;
+        taken[i] = true;
+        co_return i;
+      }
+    }
+    co_await slot_wq_.wait();  // full: backpressure until a plug's data completes
+  }
+}
+
+sim::Task Journal::write_round() {
+  std::vector<Bio> bios;
+  bios.swap(pending_);
+  const uint32_t per_slot = jrnl::entries_per_slot(geo_.io_size);
+  std::vector<bool> taken(geo_.ring_slots, false);
+  std::vector<std::pair<uint32_t, std::vector<jrnl::Entry>>> fills;
+  std::vector<jrnl::Entry> cur;
+  std::vector<Bio> cur_bios;
+  auto close = [&](uint32_t slot) {
+    for (const Bio& b : cur_bios) bio_slot_[{b.offset.value(), b.sectors.value()}].push_back(slot);
+    slots_[slot].live += static_cast<uint32_t>(cur_bios.size());
+    fills.emplace_back(slot, std::move(cur));
+    cur.clear();
+    cur_bios.clear();
+  };
+  for (const Bio& b : bios) {
+    std::vector<jrnl::Entry> es;
+    jrnl::entries_for(b.offset, b.sectors, es);
+    SIM_ASSERT(es.size() <= per_slot);
+    if (cur.size() + es.size() > per_slot) close(co_await take_slot(taken));
+    cur.insert(cur.end(), es.begin(), es.end());
+    cur_bios.push_back(b);
+  }
+  if (!cur.empty()) close(co_await take_slot(taken));
+  // Missing-set bits first: a slot reused or cleared below may be the only
+  // record of a degraded write until they are durable.
+  co_await write_batch(host_, missing_writes(false), &media_);
+  std::vector<MetaWrite> writes;
+  std::vector<std::pair<uint32_t, std::vector<jrnl::Entry>>> done;
+  for (auto& [slot, es] : fills) {
+    writes.push_back(MetaWrite{SectorCount(geo_.ring_offset_sectors() + slot * (geo_.io_size / 512)),
+                               jrnl::encode_slot(tag_, ++seq_, es, geo_.io_size)});
+    ++slot_writes_;
+    done.emplace_back(slot, std::move(es));
+  }
+  if (clear_requested_) {
+    clear_requested_ = false;
+    // Contiguous runs of released, non-empty slots: one zeroing write each.
+    for (uint32_t i = 0; i < geo_.ring_slots;) {
+      auto clearable = [&](uint32_t k) {
+        return !taken[k] && slots_[k].live == 0 && !slots_[k].held && !slots_[k].media.empty();
+      };
+      if (!clearable(i)) { ++i; continue; }
+      uint32_t j = i;
+      while (j < geo_.ring_slots && clearable(j)) done.emplace_back(j++, std::vector<jrnl::Entry>{});
+      writes.push_back(MetaWrite{SectorCount(geo_.ring_offset_sectors() + i * (geo_.io_size / 512)),
+                                 std::vector<uint8_t>(static_cast<size_t>(j - i) * geo_.io_size, 0)});
+      ++clear_writes_;
+      i = j;
+    }
+  }
+  co_await write_batch(host_, std::move(writes), &media_);
+  for (auto& [slot, es] : done) slots_[slot].media = std::move(es);
+}
+
+sim::Task Journal::daemon_work() {
+  if (!loaded_) co_return;
+  if (!host_.degraded() && recovery_done_ && missing_any()) {
+    // The member that was missing is back in sync: forget the missing set.
+    // events_cleared reaches disk before the bits are cleared.
+    recovery_done_ = false;
+    events_cleared_ = host_.events();
+    co_await write_superblock();
+    std::fill(missing_.begin(), missing_.end(), 0);
+    std::fill(missing_dirty_.begin(), missing_dirty_.end(), true);
+    commit_.note_change();
+  }
+  if (sb_dirty_) co_await write_superblock();
+  bool work = std::any_of(missing_dirty_.begin(), missing_dirty_.end(), [](bool b) { return b; });
+  for (const Slot& s : slots_) work |= s.live == 0 && !s.held && !s.media.empty();
+  if (!work) co_return;
+  clear_requested_ = true;
+  commit_.note_change();
+  co_await commit_.sync([this] { return write_round(); });
+}
+
+sim::Task Journal::flush() {
+  if (!loaded_) co_return;
+  co_await daemon_work();
+  co_await write_superblock();
+}
+
+bool Journal::covered_for_sync(uint64_t s, uint64_t& extent) const {
+  const uint64_t mc = geo_.missing_chunk_sectors;
+  uint64_t ext = (s / mc + 1) * mc - s;  // to the end of the missing-set chunk
+  bool covered = missing(s / mc);
+  auto it = sync_set_.upper_bound(s);
+  if (it != sync_set_.begin() && std::prev(it)->second > s) {
+    covered = true;
+    ext = std::max(ext, std::prev(it)->second - s);
+  } else if (!covered && it != sync_set_.end()) {
+    ext = std::min(ext, it->first - s);
+  }
+  extent = std::min(ext, host_.sync_size().value() - s);
+  return covered;
+}
+
+SyncAnswer Journal::start_sync(Sector offset, bool degraded) {
+  (void)degraded;
+  uint64_t ext = 0;
+  const bool c = offset.value() < host_.sync_size().value() && covered_for_sync(offset.value(), ext);
+  return SyncAnswer{c, SectorCount(std::max<uint64_t>(ext, 1))};
+}
+
+void Journal::end_sync(Sector offset, bool aborted) { (void)offset, (void)aborted; }
+
+// A complete sync pass: loaded entries and the stale flag are done with.
+void Journal::close_sync() {
+  sync_set_.clear();
+  for (Slot& s : slots_) s.held = false;
+  if (stale_) {
+    stale_ = false;
+    sb_dirty_ = true;
+  }
+  recovery_done_ = true;
+  slot_wq_.wake_all();
+}
+
+sim::Task Journal::cond_end_sync(Sector sector, bool force) {
+  (void)sector, (void)force;  // no checkpoint: an interrupted resync starts over
+  co_return;
+}
+
+SyncAnswer Journal::skip_sync_blocks(Sector offset) {
+  SyncAnswer a = start_sync(offset, false);
+  a.value = !a.value;
+  return a;
+}
+
+bool Journal::needs_sync() const { return !sync_set_.empty() || missing_any(); }
+
+bool Journal::can_partial_readd(uint64_t member_events) const {
+  return loaded_ && !stale_ && member_events >= events_cleared_;
+}
+
+bool Journal::media_covers(int member, Sector offset, SectorCount sectors) const {
+  (void)member;
+  if (sectors.value() == 0) return true;
+  const uint64_t first = offset.value() / jrnl::kEntryChunkSectors;
+  const uint64_t last = (offset.value() + sectors.value() - 1) / jrnl::kEntryChunkSectors;
+  for (const Slot& s : slots_)
+    for (const jrnl::Entry& e : s.media)
+      if (e.chunk_seq <= first && last < e.chunk_seq + e.nr_chunks) return true;
+  return false;
+}
+
+std::vector<SectorRange> Journal::dirty_ranges() const {
+  std::vector<SectorRange> out;
+  std::map<uint64_t, uint64_t> all = sync_set_;
+  const uint64_t mc = geo_.missing_chunk_sectors;
+  for (uint64_t c = 0; c < missing_.size() * 8; ++c)
+    if (missing(c)) all[c * mc] = std::max(all[c * mc], std::min((c + 1) * mc, host_.sync_size().value()));
+  for (auto [s, e] : all) {
+    if (!out.empty() && out.back().end().value() >= s) {
+      if (e > out.back().end().value()) out.back().count = SectorCount(e - out.back().start.value());
+      continue;
+    }
+    out.push_back(SectorRange{Sector(s), SectorCount(e - s)});
+  }
+  return out;
+}
+
+std::string Journal::describe_media(int member, Sector offset) const {
+  const uint64_t c = offset.value() / jrnl::kEntryChunkSectors;
+  std::string s = "journal member " + std::to_string(member) + " journal-chunk " + std::to_string(c) +
+                  ": entries on media covering it in slots [";
+  for (uint32_t i = 0; i < slots_.size(); ++i)
+    for (const jrnl::Entry& e : slots_[i].media)
+      if (e.chunk_seq <= c && c < e.chunk_seq + e.nr_chunks) s += " " + std::to_string(i);
+  return s + " ], live slots " + std::to_string(live_slots());
+}
+
+}  // namespace mdsim::md
