@@ -149,7 +149,7 @@ struct IntentOptions {
   int64_t barrier_idle_s = -1;      // llbitmap
   uint32_t write_behind = 0;        // bitmap: max outstanding behind writes
   uint64_t journal_bytes = 0;       // journal/ours: area size, 0 = default
-  MutantSet mutants{};              // harness only: deliberate bugs (mutants.h) [raid: {} so designated initializers build under -Werror]
+  MutantSet mutants{};              // harness only: deliberate bugs (mutants.h)
 };
 
 std::unique_ptr<IntentBackend> make_intent_backend(IntentHost& host, const IntentOptions& opts);
