@@ -75,6 +75,13 @@ inline constexpr Sector kMaxSector = Sector::max();
 struct ArrayConfig {
   int level = 1;
   int raid_disks = 2;
+  // [raid: added] raid10 / raid5 geometry (raid_geometry.h). chunk_sectors
+  // 0 = 1024 (mdadm's 512 KiB); layout 0 = level default (raid10 near-2
+  // 0x102, raid5 left-symmetric 2), md's superblock encoding.
+  uint32_t chunk_sectors = 0;
+  uint32_t layout = 0;
+  // raid5 stripe cache entries (stripe_cache_size, default 256).
+  uint32_t stripe_cache_size = 256;
   // Space used on each member (mdadm --size). 0 = all that fits after data_offset.
   SectorCount member_data_size;
   IntentOptions intent;

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "model/md/raid1.h"
 #include "sim/assert.h"
 
 namespace mdsim::md {
@@ -34,7 +33,8 @@ void tally_member_io(ArrayCounters& c, const disk::IoRequest& req) {
 
 Mddev::Mddev(sim::Simulator& sim, std::vector<disk::Disk*> disks, const ArrayConfig& config)
     : sim_(sim), config_(config), sb_wait_(sim), thread_wq_(sim), idle_wq_(sim) {
-  SIM_ASSERT(config_.level == 1);  // raid1 only in this issue
+  // [raid: changed] raid1, raid10 (near) and raid5 (left-symmetric).
+  SIM_ASSERT(config_.level == 1 || config_.level == 10 || config_.level == 5);
   SIM_ASSERT(static_cast<int>(disks.size()) == config_.raid_disks);
   SIM_ASSERT(config_.raid_disks >= 1 && config_.raid_disks <= static_cast<int>(kMaxDevRoles));
   for (size_t i = 0; i < disks.size(); ++i) {
@@ -163,11 +163,14 @@ void Mddev::submit_member(int member, disk::IoRequest req, disk::Disk::Done done
     SIM_ASSERT(req.sector >= layout_.data_offset);
     DataWriteEvent ev;
     ev.member = member;
-    ev.member_offset = Sector((req.sector - layout_.data_offset).value());
-    ev.count = req.count;
+    // [raid: changed] intent space of the member range (raid10: array sectors).
+    const SectorRange ir = pers_->member_to_intent(
+        member, Sector((req.sector - layout_.data_offset).value()), req.count);
+    ev.member_offset = ir.start;
+    ev.count = ir.count;
     ev.at = sim_.now();
     if (config_.check_intent_before_data) {
-      ev.intent_covered = intent_->media_covers(member, ev.member_offset, req.count);
+      ev.intent_covered = intent_->media_covers(member, ev.member_offset, ev.count);
       if (!ev.intent_covered) {
         counters_.intent_violations++;
         sim_.trace().record(sim_.now(), kTraceViolation, actor_, member,
@@ -325,6 +328,12 @@ void Mddev::start_threads() {
 
 // ---------------------------------------------------------------------------
 // Errors and membership.
+
+void Mddev::set_geometry(SectorCount dev_sectors) {
+  dev_sectors_ = SectorCount(RaidGeometry::round_dev_sectors(config_, dev_sectors.value()));
+  geo_ = RaidGeometry::from(config_, dev_sectors_.value());
+  sync_size_ = SectorCount(geo_.intent_sectors());
+}
 
 void Mddev::md_error(int member) {
   Member& m = members_.at(member);

@@ -24,6 +24,7 @@
 #include "model/md/member.h"
 #include "model/md/personality.h"
 #include "model/md/plug.h"
+#include "model/md/raid_geometry.h"
 #include "model/md/superblock.h"
 #include "sim/simulator.h"
 #include "sim/task.h"
@@ -118,6 +119,8 @@ class Mddev final : public IntentHost {
   bool sync_requested() const { return sync_requested_; }
 
   // --- errors and membership ------------------------------------------------------
+  // [raid: added] dev_sectors_, geo_ and sync_size_ from the level's rules.
+  void set_geometry(SectorCount dev_sectors);
   void md_error(int member);
   bool re_add(int member);
   void remove(int member);
@@ -126,7 +129,9 @@ class Mddev final : public IntentHost {
   sim::Simulator& sim_;
   ArrayConfig config_;
   MemberLayout layout_;
-  SectorCount sync_size_;
+  RaidGeometry geo_;                // [raid: added] set_geometry()
+  SectorCount sync_size_;           // intent space (raid10: array sectors)
+  SectorCount dev_sectors_;         // [raid: added] per-member data size (sb size)
   std::vector<Member> members_;
   std::unique_ptr<IntentBackend> intent_;
   std::unique_ptr<Personality> pers_;

@@ -5,7 +5,6 @@
 #include "model/md/bitmap_layout.h"
 #include "model/md/intent_factories.h"
 #include "model/md/md_array.h"
-#include "model/md/raid1.h"
 #include "sim/assert.h"
 
 namespace mdsim::md {
@@ -68,8 +67,10 @@ sim::Task Mddev::assemble_task(const AssembleOptions& opts, AssembleDecision& de
   config_.uuid = ref.set_uuid;
   config_.level = static_cast<int>(ref.level);
   config_.raid_disks = static_cast<int>(ref.raid_disks);
-  SIM_ASSERT_MSG(config_.level == 1, "only raid1 arrays can be assembled");
-  sync_size_ = SectorCount(ref.size);
+  // [raid: changed] level geometry from the superblock (layout, chunksize).
+  config_.layout = ref.layout;
+  config_.chunk_sectors = ref.chunksize;
+  set_geometry(SectorCount(ref.size));
   events_ = ref.events;
   resync_offset_ = Sector(ref.resync_offset);
   in_sync_ = true;
@@ -112,7 +113,7 @@ sim::Task Mddev::assemble_task(const AssembleOptions& opts, AssembleDecision& de
     disk::IoResult r = co_await member_io(m.index, std::move(req));
     if (r.ok() && (sbs[m.index]->feature_map & kFeatureBadBlocks)) load_badblocks(m.badblocks, r.bytes);
   }
-  pers_ = std::make_unique<Raid1>(*this);
+  pers_ = make_personality(*this);  // [raid: changed] by level
   int working = 0;
   for (const Member& m : members_)
     if (m.writable() && m.in_sync) ++working;

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "model/md/md_array.h"
-#include "model/md/raid1.h"
 #include "sim/assert.h"
 
 namespace mdsim::md {
@@ -39,10 +38,12 @@ Superblock1 Mddev::build_sb(const Member& m) const {
   sb.set_uuid = config_.uuid;
   sb.set_name = "mdsim:0";
   sb.level = static_cast<uint32_t>(config_.level);
-  sb.size = sync_size_.value();
+  sb.size = dev_sectors_.value();  // [raid: changed] per-member size
+  sb.layout = RaidGeometry::layout_of(config_);
+  sb.chunksize = RaidGeometry::chunk_of(config_);
   sb.raid_disks = static_cast<uint32_t>(config_.raid_disks);
   sb.data_offset = layout_.data_offset.value();
-  sb.data_size = sync_size_.value();
+  sb.data_size = dev_sectors_.value();
   sb.super_offset = layout_.sb.value();
   sb.dev_number = static_cast<uint32_t>(m.index);
   sb.cnt_corrected_read = m.corrected_read_errors;
@@ -204,16 +205,18 @@ sim::Task Mddev::create_task() {
   }
   layout_ = mdadm_layout(cap, intent_space);
   const SectorCount avail = cap - SectorCount(layout_.data_offset.value());
-  sync_size_ = config_.member_data_size.value() ? config_.member_data_size : avail;
-  sync_size_ = SectorCount(sync_size_.value() / 8 * 8);  // 4 KiB multiple
-  SIM_ASSERT_MSG(sync_size_ <= avail && sync_size_.value() > 0, "member size does not fit");
+  SectorCount dev = config_.member_data_size.value() ? config_.member_data_size : avail;
+  dev = SectorCount(dev.value() / 8 * 8);  // 4 KiB multiple
+  SIM_ASSERT_MSG(dev <= avail && dev.value() > 0, "member size does not fit");
+  set_geometry(dev);  // [raid: changed] level rounding; sync_size_ = intent space
+  SIM_ASSERT_MSG(sync_size_.value() > 0, "member size does not fit");
   for (size_t i = 0; i < members_.size(); ++i) {
     Member& m = members_[i];
     m.raid_disk = static_cast<int>(i);
     m.in_sync = true;
     m.write_mostly = i < config_.write_mostly.size() && config_.write_mostly[i];
   }
-  pers_ = std::make_unique<Raid1>(*this);
+  pers_ = make_personality(*this);  // [raid: changed] by level
   config_.intent.mutants = config_.mutants;
   intent_ = make_intent_backend(*this, config_.intent);
   // mdadm writes the intent record, then the superblocks (events 0 -> 1 on

@@ -54,10 +54,20 @@ class Personality {
   virtual int degraded() const = 0;
   // raid456 refuses a dirty degraded start; raid1 does not.
   virtual bool refuses_dirty_degraded() const { return false; }
+  // [raid: added] Intent-space range of a member data write at dev sector
+  // [dev, dev+n) (online intent-before-data check): identity for raid1/raid5,
+  // member -> array sectors for raid10.
+  virtual SectorRange member_to_intent(int member, Sector dev, SectorCount n) const {
+    (void)member;
+    return SectorRange{dev, n};
+  }
   // No request in flight in the personality (writes, reads, retries).
   virtual bool quiet() const = 0;
   // Stop the daemon thread (array stop).
   virtual void stop() = 0;
 };
+
+// [raid: added] pers factory by md level (1, 10, 5): personality_factory.cc.
+std::unique_ptr<Personality> make_personality(Mddev& md);
 
 }  // namespace mdsim::md

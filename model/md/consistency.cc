@@ -1,0 +1,168 @@
+#include "model/md/consistency.h"
+
+#include <algorithm>
+
+#include "model/md/array.h"
+#include "model/md/md_array.h"
+#include "sim/assert.h"
+
+namespace mdsim::md {
+
+namespace {
+
+constexpr uint64_t kPageSectors = 64;  // DiskImage page
+
+uint64_t word_at(const MemberImages& m, int slot, uint64_t dev) {
+  return m.slots[slot]->word(m.data_offset + disk::SectorCount(dev));
+}
+
+// Data pages (64 dev sectors each) touched on any present slot, ascending.
+std::vector<uint64_t> touched_dev_pages(const MemberImages& m) {
+  std::vector<uint64_t> out;
+  std::vector<uint64_t> pages;
+  const uint64_t off = m.data_offset.value();
+  for (const disk::DiskImage* img : m.slots) {
+    if (!img) continue;
+    pages.clear();
+    img->touched_pages(pages);
+    for (uint64_t p : pages) {
+      const uint64_t first = p * kPageSectors, last = first + kPageSectors;
+      if (last <= off) continue;
+      const uint64_t lo = first < off ? 0 : first - off;
+      const uint64_t hi = std::min(last - off, m.geo.dev_sectors);
+      for (uint64_t d = lo / kPageSectors; d * kPageSectors < hi; ++d) out.push_back(d);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+void add_sector(std::vector<disk::SectorRange>& out, uint64_t s) {
+  if (!out.empty() && out.back().end().value() == s) {
+    out.back().count = out.back().count + disk::SectorCount(1);
+    return;
+  }
+  out.push_back(disk::SectorRange{disk::Sector(s), disk::SectorCount(1)});
+}
+
+std::vector<disk::SectorRange> normalize(std::vector<uint64_t> sectors) {
+  std::sort(sectors.begin(), sectors.end());
+  sectors.erase(std::unique(sectors.begin(), sectors.end()), sectors.end());
+  std::vector<disk::SectorRange> out;
+  for (uint64_t s : sectors) add_sector(out, s);
+  return out;
+}
+
+bool raid1_bad(const MemberImages& m, uint64_t dev) {
+  int first = -1;
+  for (int s = 0; s < static_cast<int>(m.slots.size()); ++s) {
+    if (!m.slots[s]) continue;
+    if (first < 0) first = s;
+    else if (word_at(m, s, dev) != word_at(m, first, dev)) return true;
+  }
+  return false;
+}
+
+bool raid10_bad(const MemberImages& m, uint64_t a) {
+  const RaidGeometry& g = m.geo;
+  int first = -1;
+  uint64_t w0 = 0;
+  for (int k = 0; k < g.near_copies; ++k) {
+    const int s = g.r10_slot(a, k);
+    if (!m.slots[s]) continue;
+    const uint64_t w = word_at(m, s, g.r10_dev(a, k));
+    if (first < 0) first = s, w0 = w;
+    else if (w != w0) return true;
+  }
+  return false;
+}
+
+bool raid5_bad(const MemberImages& m, uint64_t dev) {
+  uint64_t x = 0;
+  for (const disk::DiskImage* img : m.slots)
+    if (!img) return false;  // degraded row: cannot be judged
+  for (int s = 0; s < m.geo.raid_disks; ++s) x ^= word_at(m, s, dev);
+  return x != 0;  // parity == XOR(data)  <=>  XOR of all members == 0
+}
+
+}  // namespace
+
+MemberImages member_images(Array& array, const std::vector<disk::DiskImage>& images) {
+  Mddev& md = array.core();
+  MemberImages m;
+  m.geo = md.geo_;
+  m.data_offset = md.data_offset();
+  m.slots.assign(md.config_.raid_disks, nullptr);
+  SIM_ASSERT(images.size() == md.members_.size());
+  for (const Member& mem : md.members_)
+    if (mem.writable() && mem.raid_disk < md.config_.raid_disks) m.slots[mem.raid_disk] = &images[mem.index];
+  return m;
+}
+
+std::vector<disk::SectorRange> inconsistent_ranges(const MemberImages& m) {
+  SIM_ASSERT(static_cast<int>(m.slots.size()) == m.geo.raid_disks);
+  std::vector<uint64_t> bad;
+  for (uint64_t page : touched_dev_pages(m)) {
+    const uint64_t lo = page * kPageSectors;
+    const uint64_t hi = std::min(lo + kPageSectors, m.geo.dev_sectors);
+    for (uint64_t dev = lo; dev < hi; ++dev) {
+      if (m.geo.level == 1 && raid1_bad(m, dev)) bad.push_back(dev);
+      if (m.geo.level == 5 && raid5_bad(m, dev)) bad.push_back(dev);
+      if (m.geo.level == 10) {
+        // Every array sector with a copy here, judged over all its copies.
+        for (int s = 0; s < m.geo.raid_disks; ++s) {
+          if (!m.slots[s]) continue;
+          const uint64_t a = m.geo.r10_array_of(s, dev);
+          if (a != kNoSector && raid10_bad(m, a)) bad.push_back(a);
+        }
+      }
+    }
+  }
+  return normalize(std::move(bad));
+}
+
+std::vector<uint64_t> inconsistent_chunks(const MemberImages& m, uint64_t chunk_sectors) {
+  SIM_ASSERT(chunk_sectors > 0);
+  std::vector<uint64_t> out;
+  for (const disk::SectorRange& r : inconsistent_ranges(m)) {
+    for (uint64_t c = r.start.value() / chunk_sectors; c * chunk_sectors < r.end().value(); ++c)
+      if (out.empty() || out.back() != c) out.push_back(c);
+  }
+  return out;
+}
+
+bool covered_by(const std::vector<disk::SectorRange>& covered, disk::SectorRange r) {
+  uint64_t s = r.start.value();
+  const uint64_t e = r.end().value();
+  for (const disk::SectorRange& c : covered) {
+    if (c.end().value() <= s) continue;
+    if (c.start.value() > s) return false;
+    s = c.end().value();
+    if (s >= e) return true;
+  }
+  return s >= e;
+}
+
+uint64_t array_word(const MemberImages& m, uint64_t a) {
+  const RaidGeometry& g = m.geo;
+  SIM_ASSERT(a < g.array_sectors());
+  if (g.level == 1) {
+    for (int s = 0; s < g.raid_disks; ++s)
+      if (m.slots[s]) return word_at(m, s, a);
+    return 0;
+  }
+  if (g.level == 10) {
+    for (int k = 0; k < g.near_copies; ++k)
+      if (m.slots[g.r10_slot(a, k)]) return word_at(m, g.r10_slot(a, k), g.r10_dev(a, k));
+    return 0;
+  }
+  const RaidGeometry::R5Loc l = g.r5_map(a);
+  if (m.slots[l.slot]) return word_at(m, l.slot, l.dev);
+  uint64_t x = 0;
+  for (int s = 0; s < g.raid_disks; ++s)
+    if (s != l.slot && m.slots[s]) x ^= word_at(m, s, l.dev);
+  return x;
+}
+
+}  // namespace mdsim::md

@@ -1,0 +1,260 @@
+// raid5: conf, stripe cache entries and row locks, raid5d (intent batching),
+// error handler, sync_request.
+#include "model/md/raid5.h"
+
+#include <algorithm>
+
+#include "sim/assert.h"
+
+namespace mdsim::md {
+
+Raid5::Raid5(Mddev& md)
+    : md_(md), cache_wq_(md.sim_), row_wq_(md.sim_), raid5d_wq_(md.sim_), flush_wq_(md.sim_) {
+  SIM_ASSERT(md.geo_.level == 5);
+  SIM_ASSERT(md.config_.stripe_cache_size >= 1);
+}
+
+Raid5::~Raid5() = default;
+
+void Raid5::run() {
+  stop_ = false;
+  md_.sim_.spawn(raid5d());
+}
+
+void Raid5::stop() {
+  stop_ = true;
+  raid5d_wq_.wake_all();
+}
+
+int Raid5::slot_member(int slot) const {
+  for (const Member& m : md_.members_)
+    if (m.writable() && m.raid_disk == slot) return m.index;
+  return -1;
+}
+
+bool Raid5::slot_readable(int slot, uint64_t dev, uint64_t n) const {
+  const int m = slot_member(slot);
+  if (m < 0) return false;
+  const Member& mm = md_.members_[m];
+  return mm.readable(Sector(dev), SectorCount(n)) && !mm.badblocks.overlaps(Sector(dev), SectorCount(n));
+}
+
+int Raid5::degraded() const {
+  int missing = 0;
+  for (int r = 0; r < md_.config_.raid_disks; ++r) {
+    const int m = slot_member(r);
+    if (m < 0 || !md_.members_[m].in_sync) ++missing;
+  }
+  return missing;
+}
+
+bool Raid5::error_handler(int member) {
+  // raid5_error: a second missing member would lose data; we keep it and
+  // mark the array broken (md fails it and sets MD_BROKEN: simplification).
+  Member& m = md_.members_.at(member);
+  if (m.in_sync && degraded() >= 1) return false;
+  m.faulty = true;
+  m.in_sync = false;
+  m.recovery_offset = Sector::max();
+  return true;
+}
+
+void Raid5::add_disk(int member, bool fullsync) {
+  (void)member;
+  if (fullsync) fullsync_ = true;
+}
+
+bool Raid5::quiet() const { return alive_ == 0 && cache_used_ == 0 && !daemon_busy_; }
+
+sim::Task Raid5::finish_plug(Plug& plug) {
+  // raid5 batches through its stripe cache and raid5d, not through the
+  // raid1-10 plug: nothing is ever put in the plug.
+  SIM_ASSERT(plug.bios.empty());
+  co_return;
+}
+
+void Raid5::unplug_from_schedule(Plug& plug) { SIM_ASSERT(plug.bios.empty()); }
+
+disk::IoRequest Raid5::data_req(disk::IoOp op, uint64_t dev, uint64_t n, disk::IoClass cls) const {
+  disk::IoRequest r;
+  r.op = op;
+  r.sector = md_.data_offset() + SectorCount(dev);
+  r.count = SectorCount(n);
+  r.io_class = cls;
+  return r;
+}
+
+sim::Task Raid5::run_all(std::vector<Op>& ops) {
+  // Submit every op at once and wait for all (a stripe's parallel IO).
+  if (ops.empty()) co_return;
+  auto left = std::make_shared<size_t>(ops.size());
+  auto done = std::make_shared<sim::Completion>(md_.sim_);
+  for (Op& op : ops) {
+    Op* p = &op;
+    const Member& m = md_.members_.at(op.member);
+    if (!m.writable()) {
+      p->res.status = disk::IoStatus::device_failed;
+      if (--*left == 0) done->complete();
+      continue;
+    }
+    md_.submit_member(op.member, op.req, [p, left, done](disk::IoResult r) {
+      p->res = std::move(r);
+      if (--*left == 0) done->complete();
+    });
+  }
+  co_await done->wait();
+}
+
+sim::Task Raid5::get_entry() {
+  // raid5_get_active_stripe: wait for a free stripe when the cache is full.
+  while (cache_used_ >= md_.config_.stripe_cache_size) co_await cache_wq_.wait();
+  ++cache_used_;
+}
+
+sim::Task Raid5::lock_row(uint64_t row) {
+  for (;;) {
+    auto it = busy_rows_.find(row);
+    if (it == busy_rows_.end()) {
+      busy_rows_.emplace(row, 0);
+      co_return;
+    }
+    co_await row_wq_.wait();
+  }
+}
+
+void Raid5::unlock_row(uint64_t row) {
+  busy_rows_.erase(row);
+  row_wq_.wake_all();
+  SIM_ASSERT(cache_used_ > 0);
+  --cache_used_;
+  cache_wq_.wake_all();
+}
+
+sim::Task Raid5::wait_intent_flushed(uint64_t seq) {
+  if (!md_.intent_->enabled()) co_return;
+  while (seq_flush_ < seq) {
+    raid5d_wq_.wake_all();
+    co_await flush_wq_.wait();
+  }
+}
+
+sim::Task Raid5::raid5d() {
+  // The bitmap batch of raid5d: every stripe whose start_write happened before
+  // the unplug started is released once the unplug completed.
+  while (!stop_) {
+    if (seq_flush_ >= seq_write_) {
+      co_await raid5d_wq_.wait();
+      continue;
+    }
+    daemon_busy_ = true;
+    const uint64_t target = seq_write_;
+    md_.counters_.intent_unplugs++;
+    co_await md_.intent_->unplug();
+    seq_flush_ = target;
+    flush_wq_.wake_all();
+    daemon_busy_ = false;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// sync_request: a window inside one row; resync/check/repair compare parity
+// with the XOR of the data, recovery rebuilds the recovering member.
+
+sim::ValueTask<SectorCount> Raid5::sync_request(Sector sector, Sector max, SyncKind kind) {
+  IntentBackend& intent = *md_.intent_;
+  SIM_ASSERT(sector < max);
+  const uint64_t chunk = geo().chunk_sectors;
+  const uint64_t dev = sector.value();
+  const uint64_t row_end = std::min(max.value(), (dev / chunk + 1) * chunk);
+  const bool requested = kind == SyncKind::check || kind == SyncKind::repair;
+  const bool must = fullsync_ || requested;
+  if (kind == SyncKind::resync && degraded() == 0) {
+    // md_do_sync's skip_sync_blocks (llbitmap: Unwritten / CleanUnwritten,
+    // and Clean / Dirty on a plain resync, need no pass at all).
+    const SyncAnswer skip = intent.skip_sync_blocks(sector);
+    if (skip.value)
+      co_return SectorCount(std::min<uint64_t>(std::max<uint64_t>(1, skip.blocks.value()), (max - sector).value()));
+  }
+  const SyncAnswer probe = intent.start_sync(sector, true);
+  if (!probe.value && !must) {
+    const uint64_t skip = std::max<uint64_t>(1, probe.blocks.value());
+    co_return SectorCount(std::min<uint64_t>(skip, (max - sector).value()));
+  }
+  co_await intent.cond_end_sync(sector, false);
+  bool still_degraded = false;
+  for (int r = 0; r < geo().raid_disks; ++r)
+    if (slot_member(r) < 0) still_degraded = true;
+  const uint64_t limit = std::min<uint64_t>(128, row_end - dev);  // RESYNC window
+  uint64_t len = 0;
+  while (len < limit) {
+    const SyncAnswer a = intent.start_sync(sector + SectorCount(len), still_degraded);
+    if (!a.value && !must) break;
+    len += std::max<uint64_t>(1, std::min<uint64_t>(a.blocks.value(), limit - len));
+  }
+  len = std::min(len, limit);
+  if (len == 0)
+    co_return SectorCount(std::max<uint64_t>(1, std::min<uint64_t>(probe.blocks.value(), (max - sector).value())));
+  co_await get_entry();
+  co_await lock_row(dev / chunk);
+  bool ok = true;
+  co_await sync_window(dev, len, kind, ok);
+  unlock_row(dev / chunk);
+  if (!ok) intent.end_sync(sector, true);
+  md_.counters_.resync_sectors += len;
+  co_return SectorCount(len);
+}
+
+sim::Task Raid5::sync_window(uint64_t dev, uint64_t n, SyncKind kind, bool& ok) {
+  const int disks = geo().raid_disks;
+  const uint64_t row = dev / geo().chunk_sectors;
+  const int pslot = geo().r5_parity_slot(row);
+  // Read every In_sync member; a recovering member is the one to rebuild.
+  std::vector<Op> reads;
+  int target = -1;  // slot to rebuild (recovery), else the parity slot
+  for (int s = 0; s < disks; ++s) {
+    const int m = slot_member(s);
+    if (m < 0) continue;
+    if (!md_.members_[m].in_sync) {
+      if (kind == SyncKind::recovery) target = s;
+      continue;
+    }
+    reads.push_back(Op{m, data_req(disk::IoOp::read, dev, n, disk::IoClass::resync), {}});
+  }
+  if (kind != SyncKind::recovery) target = pslot;
+  if (target < 0 || static_cast<int>(reads.size()) != disks - (kind == SyncKind::recovery ? 1 : 0)) {
+    ok = false;  // nothing to rebuild from (a second member is missing)
+    co_return;
+  }
+  co_await run_all(reads);
+  std::vector<uint64_t> x(n, 0);
+  std::vector<uint64_t> parity;
+  for (Op& op : reads) {
+    if (!op.res.ok()) {
+      ok = false;
+      md_.md_error(op.member);
+      co_return;
+    }
+    if (md_.members_[op.member].raid_disk == target) {
+      parity = std::move(op.res.words);
+      continue;
+    }
+    for (uint64_t i = 0; i < n; ++i) x[i] ^= op.res.words[i];
+  }
+  if (kind != SyncKind::recovery) {
+    uint64_t diff = 0;
+    for (uint64_t i = 0; i < n; ++i) diff += parity[i] != x[i];
+    if (diff == 0) co_return;
+    if (kind == SyncKind::check || kind == SyncKind::repair) md_.counters_.mismatch_sectors += diff;
+    if (kind == SyncKind::check) co_return;
+  }
+  const int tm = slot_member(target);
+  disk::IoRequest wr = data_req(disk::IoOp::write, dev, n, disk::IoClass::resync);
+  wr.payload.stamps = std::move(x);
+  disk::IoResult w = co_await md_.member_io(tm, std::move(wr));
+  if (!w.ok()) {
+    ok = false;
+    md_.md_error(tm);
+  }
+}
+
+}  // namespace mdsim::md

@@ -1,0 +1,218 @@
+// raid5 write path: raid5_make_request -> one row operation per chunk row
+// (add_stripe_bio, handle_stripe_dirtying: rmw / rcw / full stripe,
+// ops_run_reconstruct5), parity = XOR of the data stamps.
+#include <algorithm>
+
+#include "model/md/raid5.h"
+#include "sim/assert.h"
+
+namespace mdsim::md {
+
+namespace {
+
+// A data index's written dev range in a row: [lo, hi), empty when lo == hi.
+struct Span {
+  uint64_t lo = 0;
+  uint64_t hi = 0;
+  uint64_t len() const { return hi - lo; }
+};
+
+}  // namespace
+
+sim::Task Raid5::make_request(std::unique_ptr<MasterIo> io, Plug* plug) {
+  (void)plug;
+  if (io->io.op == UserOp::read) {
+    ++alive_;
+    md_.sim_.spawn(read_task(std::move(io)));
+    co_return;
+  }
+  co_await write_request(std::move(io));
+}
+
+sim::Task Raid5::write_request(std::unique_ptr<MasterIo> io) {
+  const uint64_t s = io->io.sector.value();
+  const uint64_t n = io->io.count.value();
+  SIM_ASSERT(n > 0);
+  ++alive_;
+  auto* bio = new R5Bio;
+  bio->intent = geo().intent_range(s, n);
+  // md_account_bio -> start_write over the row-rounded dev range. A discard
+  // is written as zeros (simplification), so it is a write for the intent.
+  co_await md_.intent_->start_write(bio->intent.start, bio->intent.count);
+  bio->seq = ++seq_write_;
+  const uint64_t stripe = geo().chunk_sectors * geo().data_disks();
+  const uint64_t row_lo = s / stripe;
+  const uint64_t row_hi = (s + n - 1) / stripe;
+  bio->master = std::move(io);
+  bio->rows_left = static_cast<int>(row_hi - row_lo + 1);
+  for (uint64_t row = row_lo; row <= row_hi; ++row) {
+    co_await get_entry();  // the submitter sleeps while the cache is full
+    md_.sim_.spawn(row_write(bio, row));
+  }
+}
+
+void Raid5::row_done(R5Bio* bio, bool ok) {
+  bio->ok = bio->ok && ok;
+  if (--bio->rows_left > 0) return;
+  md_.intent_->end_write(bio->intent.start, bio->intent.count);
+  md_.complete_user(*bio->master, bio->ok);
+  delete bio;
+  --alive_;
+}
+
+sim::Task Raid5::row_write(R5Bio* bio, uint64_t row) {
+  const RaidGeometry& g = geo();
+  const int dd = g.data_disks();
+  const uint64_t chunk = g.chunk_sectors;
+  const uint64_t s = bio->master->io.sector.value();
+  const uint64_t n = bio->master->io.count.value();
+  const uint64_t id = bio->master->io.write_id;
+  const bool zero = bio->master->io.op == UserOp::discard;
+  co_await lock_row(row);
+  // Written dev span of each data index, and their union [lo, hi).
+  std::vector<Span> w(dd);
+  uint64_t lo = ~0ull, hi = 0;
+  for (int i = 0; i < dd; ++i) {
+    const uint64_t a0 = g.r5_array_of(row, i, 0);
+    const uint64_t b = std::max(s, a0), e = std::min(s + n, a0 + chunk);
+    if (b >= e) continue;
+    w[i] = Span{row * chunk + (b - a0), row * chunk + (e - a0)};
+    lo = std::min(lo, w[i].lo);
+    hi = std::max(hi, w[i].hi);
+  }
+  SIM_ASSERT(lo < hi);
+  const uint64_t len = hi - lo;
+  const int pslot = g.r5_parity_slot(row);
+  // Missing (unreadable over [lo, hi)) slots of the row.
+  std::vector<uint8_t> missing(g.raid_disks, 0);
+  int nmissing = 0;
+  for (int sl = 0; sl < g.raid_disks; ++sl)
+    if (!slot_readable(sl, lo, len)) missing[sl] = 1, ++nmissing;
+  bool full = true;
+  uint64_t rmw_reads = len, rcw_reads = 0;
+  for (int i = 0; i < dd; ++i) {
+    full = full && w[i].lo == lo && w[i].hi == hi;
+    rmw_reads += w[i].len();
+    rcw_reads += len - w[i].len();
+  }
+  // raid5's need_this_block asks blocks_synced for every stripe it touches.
+  bool synced = true;
+  const uint64_t ic = std::max<uint64_t>(1, md_.intent_->chunk_sectors().value());
+  for (uint64_t x = lo / ic * ic; x < hi && synced; x += ic)
+    synced = md_.intent_->blocks_synced(Sector(std::max(x, lo)));
+  enum class Mode { full, rmw, rcw, all } mode;
+  if (nmissing > 1) {
+    unlock_row(row);
+    row_done(bio, false);
+    co_return;
+  }
+  if (full) mode = Mode::full;
+  else if (nmissing == 1) mode = Mode::all;  // degraded: read every readable block
+  else if (!synced) mode = Mode::rcw;        // parity never built: do not trust it
+  else mode = rmw_reads < rcw_reads ? Mode::rmw : Mode::rcw;
+  if (mode == Mode::full) stats_.full_stripe++;
+  else if (mode == Mode::all) stats_.degraded_rows++;
+  else if (mode == Mode::rmw) stats_.rmw++;
+  else stats_.rcw++;
+  if (mode == Mode::rcw && !synced && rmw_reads < rcw_reads) stats_.forced_rcw++;
+  // Old contents per slot over [lo, hi) (only what the mode reads is filled).
+  std::vector<std::vector<uint64_t>> old(g.raid_disks);
+  std::vector<Op> reads;
+  std::vector<int> read_slot;
+  auto want = [&](int slot, uint64_t a, uint64_t b) {
+    if (a >= b || missing[slot]) return;
+    reads.push_back(Op{slot_member(slot), data_req(disk::IoOp::read, a, b - a, disk::IoClass::data), {}});
+    read_slot.push_back(slot);
+  };
+  for (int i = 0; i < dd; ++i) {
+    const int sl = g.r5_data_slot(row, i);
+    if (mode == Mode::rmw) want(sl, w[i].lo, w[i].hi);
+    if (mode == Mode::all) want(sl, lo, hi);
+    if (mode == Mode::rcw) {
+      if (w[i].len() == 0) want(sl, lo, hi);
+      else {
+        want(sl, lo, w[i].lo);
+        want(sl, w[i].hi, hi);
+      }
+    }
+  }
+  if (mode == Mode::rmw || mode == Mode::all) want(pslot, lo, hi);
+  // STRIPE_BIT_DELAY: the stripe is not handled at all (no reads either)
+  // until the bitmap batch holding its start_write is on media.
+  co_await wait_intent_flushed(bio->seq);
+  co_await run_all(reads);
+  for (size_t k = 0; k < reads.size(); ++k) {
+    Op& op = reads[k];
+    if (!op.res.ok()) {
+      // A failed read while writing: fail the member and give up on this row
+      // (md would reconstruct; simplification, docs/engine-raid5.md).
+      md_.md_error(op.member);
+      unlock_row(row);
+      row_done(bio, false);
+      co_return;
+    }
+    auto& v = old[read_slot[k]];
+    if (v.empty()) v.assign(len, 0);
+    const uint64_t off = op.req.sector.value() - md_.data_offset().value() - lo;
+    std::copy(op.res.words.begin(), op.res.words.end(), v.begin() + off);
+  }
+  // New content of each data index over its span.
+  auto new_word = [&](int i, uint64_t dev) -> uint64_t {
+    if (zero) return 0;
+    return stamp(id, g.r5_array_of(row, i, dev - row * chunk) - s);
+  };
+  std::vector<uint64_t> parity(len, 0);
+  const bool parity_missing = missing[pslot] != 0;
+  for (uint64_t x = lo; x < hi; ++x) {
+    const uint64_t j = x - lo;
+    uint64_t p = 0;
+    if (mode == Mode::rmw) {
+      p = old[pslot][j];
+      for (int i = 0; i < dd; ++i)
+        if (x >= w[i].lo && x < w[i].hi) p ^= old[g.r5_data_slot(row, i)][j] ^ new_word(i, x);
+    } else {
+      // rcw / full / all: XOR of the data as it will be; a missing data
+      // block that is not rewritten is rebuilt from the old parity first.
+      int lost = -1;
+      uint64_t others = 0;
+      for (int i = 0; i < dd; ++i) {
+        const int sl = g.r5_data_slot(row, i);
+        const bool written = x >= w[i].lo && x < w[i].hi;
+        const uint64_t cur = written ? new_word(i, x) : (missing[sl] ? 0 : old[sl][j]);
+        if (!written && missing[sl]) lost = sl;
+        p ^= cur;
+        if (!written && !missing[sl]) others ^= old[sl][j];
+        if (written && !missing[sl] && mode == Mode::all) others ^= old[sl][j];
+      }
+      if (lost >= 0 && !parity_missing) p ^= old[pslot][j] ^ others;
+    }
+    parity[j] = p;
+  }
+  std::vector<Op> writes;
+  for (int i = 0; i < dd; ++i) {
+    const int m = slot_member(g.r5_data_slot(row, i));
+    if (w[i].len() == 0 || m < 0) continue;
+    Op op{m, data_req(disk::IoOp::write, w[i].lo, w[i].len(), disk::IoClass::data), {}};
+    op.req.payload.stamps.resize(w[i].len());
+    for (uint64_t x = w[i].lo; x < w[i].hi; ++x) op.req.payload.stamps[x - w[i].lo] = new_word(i, x);
+    writes.push_back(std::move(op));
+  }
+  if (const int pm = slot_member(pslot); pm >= 0) {
+    Op op{pm, data_req(disk::IoOp::write, lo, len, disk::IoClass::data), {}};
+    op.req.payload.stamps = std::move(parity);
+    writes.push_back(std::move(op));
+  }
+  co_await run_all(writes);
+  bool ok = true;
+  int written = 0;
+  for (Op& op : writes) {
+    if (op.res.ok()) ++written;
+    else md_.md_error(op.member);  // simplification: no bad-block recording
+  }
+  // The data survives while at most one block of the row is lost.
+  ok = static_cast<int>(writes.size()) - written + nmissing <= 1 && written > 0;
+  unlock_row(row);
+  row_done(bio, ok);
+}
+
+}  // namespace mdsim::md

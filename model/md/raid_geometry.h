@@ -1,0 +1,88 @@
+// Data layout of the striped levels: where an array sector lives on the
+// members (raid10 near layout, raid5 left-symmetric), and which range of
+// "intent space" a member sector belongs to. Pure arithmetic (no IO, no
+// time), shared by the raid10 / raid5 personalities and the consistency
+// checker the verification harness uses (consistency.h).
+//
+// Units: "slot" = raid_disk role (0..raid_disks-1); "dev sector" = sector
+// relative to the member's data_offset; "array sector" = user-visible sector.
+//
+// raid10 near-n (md layout 0x100 | n, far = 1): array chunk c has copies
+// k = 0..n-1 at virtual index v = c*n + k, slot v % D, device chunk v / D
+// (__raid10_find_phys). Intent space = array sectors (md's bitmap for raid10
+// covers resync_max_sectors = the array size).
+//
+// raid5 left-symmetric (ALGORITHM_LEFT_SYMMETRIC = 2): array chunk c sits in
+// row r = c / (D-1) at data index i = c % (D-1); parity slot p = (D-1) - r % D;
+// data slot (p + 1 + i) % D; dev sector r*chunk + offset (raid5_compute_sector).
+// Intent space = dev sectors; a write's intent range is its array range
+// rounded out to whole rows and divided by the data disks
+// (raid5_bitmap_sector).
+//
+// Invariants: chunk_sectors is a power of two; dev_sectors is a multiple of it.
+#pragma once
+
+#include <cstdint>
+
+#include "model/disk/sector.h"
+
+namespace mdsim::md {
+
+struct ArrayConfig;
+
+inline constexpr uint32_t kDefaultRaidChunkSectors = 1024;  // mdadm default 512 KiB
+inline constexpr uint32_t kRaid10LayoutNear2 = 0x102;      // near 2, far 1
+inline constexpr uint32_t kRaid5LeftSymmetric = 2;          // ALGORITHM_LEFT_SYMMETRIC
+inline constexpr uint64_t kNoSector = ~0ull;
+
+struct RaidGeometry {
+  int level = 1;
+  int raid_disks = 2;
+  uint64_t chunk_sectors = kDefaultRaidChunkSectors;  // raid10 / raid5 only
+  int near_copies = 2;                                 // raid10 only
+  uint64_t dev_sectors = 0;                            // per member, data area
+
+  // From a (possibly defaulted) config. REQUIRES: supported level and layout.
+  static RaidGeometry from(const ArrayConfig& c, uint64_t dev_sectors);
+  // The config's layout/chunk with defaults applied (what the superblock stores).
+  static uint32_t layout_of(const ArrayConfig& c);
+  static uint32_t chunk_of(const ArrayConfig& c);
+  // Per-member data size as md rounds it (to the chunk for raid10 / raid5).
+  static uint64_t round_dev_sectors(const ArrayConfig& c, uint64_t dev_sectors);
+
+  uint64_t array_sectors() const;
+  uint64_t intent_sectors() const;  // length of intent space
+  uint64_t array_chunks() const { return array_sectors() / chunk_sectors; }
+
+  // --- raid10 ---------------------------------------------------------------
+  // Copy k of array sector a: slot and dev sector.
+  int r10_slot(uint64_t a, int k) const;
+  uint64_t r10_dev(uint64_t a, int k) const;
+  // Inverse: the array sector stored at (slot, dev), or kNoSector when that
+  // place holds no data (tail of the member).
+  uint64_t r10_array_of(int slot, uint64_t dev) const;
+
+  // --- raid5 ----------------------------------------------------------------
+  int data_disks() const { return raid_disks - 1; }
+  int r5_parity_slot(uint64_t row) const;
+  int r5_data_slot(uint64_t row, int index) const;
+  // The data index (0..D-2) held by slot in row, or -1 for the parity slot.
+  int r5_index_of_slot(uint64_t row, int slot) const;
+  struct R5Loc {
+    uint64_t row = 0;
+    int index = 0;   // data index in the row
+    int slot = 0;
+    uint64_t dev = 0;
+  };
+  R5Loc r5_map(uint64_t a) const;
+  uint64_t r5_array_of(uint64_t row, int index, uint64_t offset_in_chunk) const;
+
+  // Intent-space range of the array write [a, a+n) (raid1: identity;
+  // raid10: identity; raid5: raid5_bitmap_sector rounding).
+  disk::SectorRange intent_range(uint64_t a, uint64_t n) const;
+  // Intent-space range of a member data write at dev sector [dev, dev+n).
+  // REQUIRES (raid10): the range does not cross a chunk.
+  disk::SectorRange intent_of_member(int slot, uint64_t dev, uint64_t n) const;
+};
+
+}  // namespace mdsim::md

@@ -1,0 +1,258 @@
+// raid10 near-2 scenarios: placement, read-back, crash + assemble + resync,
+// degraded writes and re-add, read-error repair, every intent backend.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "model/md/array.h"
+#include "model/md/consistency.h"
+#include "model/md/md_array.h"
+#include "tests/support/md_rig.h"
+
+namespace mdsim {
+namespace {
+
+using disk::Sector;
+using disk::SectorCount;
+
+constexpr uint64_t kChunk = 128;       // raid chunk: 64 KiB
+constexpr uint64_t kBitmapChunk = 256; // intent chunk: 128 KiB
+
+md::ArrayConfig config(md::IntentType t, int disks = 4) {
+  md::ArrayConfig c;
+  c.level = 10;
+  c.raid_disks = disks;
+  c.chunk_sectors = kChunk;
+  c.assume_clean = true;
+  c.intent.type = t;
+  c.intent.chunk_bytes = t == md::IntentType::bitmap ? kBitmapChunk * 512 : 0;
+  return c;
+}
+
+disk::DiskConfig small_disk() {
+  disk::DiskConfig d;
+  d.capacity = SectorCount(64ull << 11);  // 64 MiB
+  return d;
+}
+
+md::AssembleOptions assemble_opts(int disks = 4) {
+  md::AssembleOptions o;
+  o.runtime.raid_disks = disks;
+  return o;
+}
+
+std::vector<disk::DiskImage> current_images(testing::MdRig& rig) {
+  std::vector<disk::DiskImage> out;
+  for (auto& d : rig.disks) out.push_back(d->current_image());
+  return out;
+}
+
+std::vector<disk::SectorRange> inconsistent(testing::MdRig& rig) {
+  const auto imgs = current_images(rig);
+  return md::inconsistent_ranges(md::member_images(*rig.array, imgs));
+}
+
+TEST(Raid10, WritesLandOnBothCopiesAndReadBack) {
+  testing::MdRig rig(101, config(md::IntentType::bitmap), small_disk());
+  EXPECT_EQ(rig.array->capacity().value(), rig.array->core().dev_sectors_.value() * 2);
+  // Crosses a chunk boundary: chunk 0 (slots 0,1) and chunk 1 (slots 2,3).
+  auto w = rig.write(kChunk - 8, 16);
+  ASSERT_TRUE(w.ok);
+  rig.array->wait_idle();
+  const uint64_t off = rig.array->data_offset().value();
+  EXPECT_EQ(rig.disks[0]->current_word(Sector(off + kChunk - 8)), md::stamp(w.write_id, 0));
+  EXPECT_EQ(rig.disks[1]->current_word(Sector(off + kChunk - 8)), md::stamp(w.write_id, 0));
+  EXPECT_EQ(rig.disks[2]->current_word(Sector(off + 0)), md::stamp(w.write_id, 8));
+  EXPECT_EQ(rig.disks[3]->current_word(Sector(off + 7)), md::stamp(w.write_id, 15));
+  EXPECT_EQ(rig.disks[0]->current_word(Sector(off + 0)), 0u);
+  auto r = rig.read(kChunk - 8, 16);
+  ASSERT_TRUE(r.ok);
+  for (uint64_t i = 0; i < 16; ++i) EXPECT_EQ(r.words[i], md::stamp(w.write_id, i));
+  EXPECT_TRUE(inconsistent(rig).empty());
+  EXPECT_EQ(rig.array->counters().intent_violations, 0u);
+}
+
+TEST(Raid10, IntentSpaceIsArraySectors) {
+  testing::MdRig rig(102, config(md::IntentType::bitmap), small_disk());
+  rig.run_for(sim::Duration::s(30));
+  EXPECT_EQ(rig.array->core().sync_size_.value(), rig.array->capacity().value());
+  const uint64_t a = 600 * kBitmapChunk + 8;  // beyond the member size: array space only
+  ASSERT_GT(a, rig.array->core().dev_sectors_.value());
+  ASSERT_TRUE(rig.write(a, 8).ok);
+  EXPECT_TRUE(rig.array->intent().media_covers(0, Sector(a), SectorCount(8)));
+  EXPECT_TRUE(md::covered_by(rig.array->intent().dirty_ranges(), {Sector(a), SectorCount(8)}));
+  EXPECT_EQ(rig.array->counters().intent_violations, 0u);
+}
+
+TEST(Raid10, CrashMidWriteCoveredAndResyncConverges) {
+  // Write-through disks: a completed member write is on media. Slot 1 is slow,
+  // so the crash finds copy 0 written and copy 1 not: the copies disagree.
+  disk::DiskConfig dc = small_disk();
+  dc.cache = disk::CacheMode::write_through;
+  testing::MdRig rig(103, config(md::IntentType::bitmap), dc);
+  rig.run_for(sim::Duration::s(30));
+  rig.disks[1]->set_slow_factor(1000);
+  const uint64_t a = 7 * kBitmapChunk;  // chunk index 14 -> slots 0,1
+  ASSERT_EQ(rig.array->core().geo_.r10_slot(a, 1), 1);
+  bool done = false;
+  rig.array->submit({md::UserOp::write, Sector(a), SectorCount(8)},
+                    [&](const md::UserIo&, const md::UserResult&) { done = true; });
+  const uint64_t dev0 = rig.array->data_offset().value() + rig.array->core().geo_.r10_dev(a, 0);
+  while (rig.disks[0]->media_word(Sector(dev0)) == 0) ASSERT_TRUE(rig.sim->step());
+  ASSERT_FALSE(done);
+  auto images = rig.crash_media();
+  md::MemberImages mi = md::member_images(*rig.array, images);
+  const auto bad = md::inconsistent_ranges(mi);
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_EQ(bad[0].start.value(), a);
+  EXPECT_EQ(bad[0].count.value(), 8u);
+  md::Array::Assembled out;
+  testing::MdRig after(104, images, small_disk(), assemble_opts(), &out);
+  ASSERT_EQ(out.decision, md::AssembleDecision::intent_resync) << out.detail;
+  EXPECT_TRUE(md::covered_by(after.array->intent().dirty_ranges(), bad[0]));
+  after.array->wait_sync_done();
+  EXPECT_EQ(after.array->counters().resync_sectors, kBitmapChunk);
+  EXPECT_TRUE(inconsistent(after).empty());
+}
+
+TEST(Raid10, NoneBackendCrashResyncsTheWholeArray) {
+  testing::MdRig rig(105, config(md::IntentType::none), small_disk());
+  rig.run_for(sim::Duration::s(1));
+  ASSERT_TRUE(rig.write(3000, 8).ok);
+  auto images = rig.crash_media();
+  md::Array::Assembled out;
+  testing::MdRig after(106, images, small_disk(), assemble_opts(), &out);
+  ASSERT_EQ(out.decision, md::AssembleDecision::full_resync) << out.detail;
+  after.array->wait_sync_done();
+  EXPECT_EQ(after.array->counters().resync_sectors, after.array->capacity().value());
+  EXPECT_TRUE(inconsistent(after).empty());
+}
+
+TEST(Raid10, DegradedWritesThenReAddRecoversOnlyDirtyChunks) {
+  testing::MdRig rig(107, config(md::IntentType::bitmap), small_disk());
+  rig.run_for(sim::Duration::s(30));
+  rig.array->fail_member(1);
+  EXPECT_TRUE(rig.array->members()[1].faulty);
+  auto w1 = rig.write(2 * kBitmapChunk, 8);    // chunk 4: slots 0,1 (degraded set)
+  auto w2 = rig.write(3 * kBitmapChunk + 128, 8);  // chunk 7: slots 2,3
+  ASSERT_TRUE(w1.ok && w2.ok);
+  rig.run_for(sim::Duration::s(30));
+  EXPECT_TRUE(rig.array->intent().media_covers(0, Sector(2 * kBitmapChunk), SectorCount(1)));
+  {
+    // The failed member is out of the array; put its image back to compare.
+    const auto imgs = current_images(rig);
+    md::MemberImages mi = md::member_images(*rig.array, imgs);
+    EXPECT_EQ(mi.slots[1], nullptr);
+    mi.slots[1] = &imgs[1];
+    const auto bad = md::inconsistent_ranges(mi);
+    ASSERT_EQ(bad.size(), 1u);  // slot 1 misses w1 only
+    EXPECT_EQ(bad[0].start.value(), 2 * kBitmapChunk);
+  }
+  rig.array->remove_member(1);
+  ASSERT_TRUE(rig.array->re_add_member(1));
+  rig.array->wait_sync_done();
+  EXPECT_TRUE(rig.array->members()[1].in_sync);
+  // Only chunks with a copy on the recovering member are visited: chunk 2*256.
+  EXPECT_EQ(rig.array->counters().resync_sectors, kBitmapChunk);
+  rig.array->wait_idle();
+  EXPECT_TRUE(inconsistent(rig).empty());
+  rig.array->fail_member(0);  // now only the recovered copy serves reads
+  auto r = rig.read(2 * kBitmapChunk, 8);
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(r.words[3], md::stamp(w1.write_id, 3));
+}
+
+TEST(Raid10, FailingBothCopiesOfAChunkIsRefused) {
+  testing::MdRig rig(108, config(md::IntentType::none), small_disk());
+  rig.array->fail_member(0);
+  rig.array->fail_member(2);  // another copy set: allowed
+  EXPECT_TRUE(rig.array->members()[2].faulty);
+  rig.array->fail_member(1);  // last copy of chunks on slots 0,1
+  EXPECT_FALSE(rig.array->members()[1].faulty);
+  EXPECT_TRUE(rig.array->broken());
+}
+
+TEST(Raid10, ReadErrorOnOneCopyIsCorrected) {
+  testing::MdRig rig(109, config(md::IntentType::bitmap), small_disk());
+  auto w = rig.write(1000, 8);
+  ASSERT_TRUE(w.ok);
+  rig.array->wait_idle();
+  const auto& g = rig.array->core().geo_;
+  const uint64_t off = rig.array->data_offset().value();
+  // Copy 0 is read first (ties go to the lowest copy); its sectors fail once.
+  rig.disks[g.r10_slot(1000, 0)]->add_bad_range({Sector(off + g.r10_dev(1000, 0)), SectorCount(8)}, false);
+  auto r = rig.read(1000, 8);
+  ASSERT_TRUE(r.ok);
+  for (uint64_t i = 0; i < 8; ++i) EXPECT_EQ(r.words[i], md::stamp(w.write_id, i));
+  EXPECT_EQ(rig.array->counters().corrected_read_errors, 1u);
+  EXPECT_FALSE(rig.array->members()[g.r10_slot(1000, 0)].faulty);
+  EXPECT_TRUE(inconsistent(rig).empty());
+}
+
+TEST(Raid10, ReadFailsWhenEveryCopyIsBad) {
+  testing::MdRig rig(110, config(md::IntentType::bitmap), small_disk());
+  ASSERT_TRUE(rig.write(1000, 8).ok);
+  rig.array->wait_idle();
+  const auto& g = rig.array->core().geo_;
+  const uint64_t off = rig.array->data_offset().value();
+  for (int k = 0; k < 2; ++k)
+    rig.disks[g.r10_slot(1000, k)]->add_bad_range({Sector(off + g.r10_dev(1000, k)), SectorCount(8)}, true);
+  EXPECT_FALSE(rig.read(1000, 8).ok);
+  EXPECT_EQ(rig.array->counters().corrected_read_errors, 0u);
+}
+
+TEST(Raid10, WriteErrorBecomesBadBlockBeforeCompletion) {
+  testing::MdRig rig(113, config(md::IntentType::bitmap), small_disk());
+  rig.run_for(sim::Duration::s(1));
+  const auto& g = rig.array->core().geo_;
+  const uint64_t off = rig.array->data_offset().value();
+  const int slot = g.r10_slot(2000, 1);
+  rig.disks[slot]->add_write_error_range({Sector(off + g.r10_dev(2000, 1)), SectorCount(8)});
+  int64_t bb_ns = -1;
+  rig.array->set_member_io_hook([&](int m, const disk::IoRequest& r) {
+    if (m == slot && r.io_class == disk::IoClass::badblocks) bb_ns = rig.now().ns();
+  });
+  auto w = rig.write(2000, 8);
+  ASSERT_TRUE(w.ok);
+  ASSERT_GE(bb_ns, 0);
+  EXPECT_GT(w.completed.ns(), bb_ns);
+  EXPECT_EQ(rig.array->members()[slot].bad_blocks, 1u);
+  EXPECT_FALSE(rig.array->members()[slot].faulty);
+  auto r = rig.read(2000, 8);  // served by the other copy (bad block skipped)
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(r.words[0], md::stamp(w.write_id, 0));
+}
+
+TEST(Raid10, EveryBackendConvergesAfterCrash) {
+  for (md::IntentType t : {md::IntentType::none, md::IntentType::bitmap, md::IntentType::llbitmap,
+                           md::IntentType::journal, md::IntentType::ours}) {
+    SCOPED_TRACE(md::intent_type_name(t));
+    testing::MdRig rig(111, config(t, 3), small_disk());  // near-2 on 3 disks
+    rig.run_for(sim::Duration::s(1));
+    std::vector<md::UserIo> ios;
+    for (uint64_t i = 0; i < 24; ++i)
+      ios.push_back({md::UserOp::write, Sector((i * 7919 % 400) * 64), SectorCount(16)});
+    int left = static_cast<int>(ios.size());
+    rig.array->submit_batch(ios, [&](const md::UserIo&, const md::UserResult& r) {
+      EXPECT_TRUE(r.ok);
+      --left;
+    });
+    rig.run_for(sim::Duration::us(300));  // crash with writes in flight
+    auto images = rig.crash_media();
+    md::Array::Assembled out;
+    testing::MdRig after(112, images, small_disk(), assemble_opts(3), &out);
+    ASSERT_NE(out.decision, md::AssembleDecision::refused) << out.detail;
+    const auto bad = md::inconsistent_ranges(md::member_images(*after.array, images));
+    const auto dirty = after.array->intent().dirty_ranges();
+    if (t != md::IntentType::none) {
+      for (const auto& b : bad) EXPECT_TRUE(md::covered_by(dirty, b)) << b.start.value();
+    }
+    after.array->wait_sync_done();
+    after.array->wait_idle();
+    EXPECT_TRUE(inconsistent(after).empty());
+    EXPECT_EQ(after.array->counters().intent_violations, 0u);
+  }
+}
+
+}  // namespace
+}  // namespace mdsim
