@@ -198,7 +198,7 @@ sim::Task Raid10::write_request(std::unique_ptr<MasterIo> io, Plug* plug) {
   IntentBackend& intent = *md_.intent_;
   if (discard) co_await intent.start_discard(Sector(s), SectorCount(n));
   else co_await intent.start_write(Sector(s), SectorCount(n));
-  auto* r10 = new R10Bio;
+  R10Bio* r10 = live_bios_.add(std::make_unique<R10Bio>());
   ++r10bios_;
   r10->master = std::move(io);
   r10->sector = Sector(s);
@@ -286,7 +286,7 @@ void Raid10::close_write(R10Bio* r10) {
   for (uint8_t p : r10->piece_ok) ok = ok && p != 0;
   md_.complete_user(*r10->master, ok);
   --r10bios_;
-  delete r10;
+  live_bios_.done(r10);
 }
 
 }  // namespace mdsim::md

@@ -25,6 +25,7 @@
 
 #include "model/md/barrier.h"
 #include "model/md/md_array.h"
+#include "model/md/live_set.h"
 #include "model/md/personality.h"
 #include "model/md/plug.h"
 
@@ -35,6 +36,7 @@ inline constexpr uint64_t kRaid10BarrierKey = 0;
 
 // One user request's life in raid10 (struct r10bio; one per request here).
 struct R10Bio {
+  size_t live_index = 0;  // in Raid10::live_bios_
   std::unique_ptr<MasterIo> master;
   Sector sector;  // array sector == intent space
   SectorCount count;
@@ -99,6 +101,7 @@ class Raid10 final : public Personality {
   Barrier barrier_;
   std::vector<MemberBio> pending_bio_list_;
   std::deque<R10Bio*> write_finished_;
+  LiveSet<R10Bio> live_bios_;  // owns every r10bio in flight
   sim::WaitQueue raid10d_wq_;
   uint64_t r10bios_ = 0;   // alive write r10bios
   uint64_t reads_ = 0;     // reads in flight (own tasks)

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "model/md/md_array.h"
+#include "model/md/live_set.h"
 #include "model/md/personality.h"
 #include "sim/wait_queue.h"
 
@@ -40,6 +41,7 @@ namespace mdsim::md {
 
 // One user write in raid5 (the master bio's bookkeeping).
 struct R5Bio {
+  size_t live_index = 0;  // in Raid5::live_bios_
   std::unique_ptr<MasterIo> master;
   SectorRange intent;    // what start_write marked
   uint64_t seq = 0;      // seq_write at start_write
@@ -117,6 +119,7 @@ class Raid5 final : public Personality {
   uint64_t seq_write_ = 0;
   uint64_t seq_flush_ = 0;
   uint64_t alive_ = 0;  // user requests in the personality
+  LiveSet<R5Bio> live_bios_;  // owns every write bio in flight
   bool fullsync_ = false;
   bool stop_ = false;
   bool daemon_busy_ = false;

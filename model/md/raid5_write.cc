@@ -34,7 +34,7 @@ sim::Task Raid5::write_request(std::unique_ptr<MasterIo> io) {
   const uint64_t n = io->io.count.value();
   SIM_ASSERT(n > 0);
   ++alive_;
-  auto* bio = new R5Bio;
+  R5Bio* bio = live_bios_.add(std::make_unique<R5Bio>());
   bio->intent = geo().intent_range(s, n);
   // md_account_bio -> start_write over the row-rounded dev range. A discard
   // is written as zeros (simplification), so it is a write for the intent.
@@ -56,7 +56,7 @@ void Raid5::row_done(R5Bio* bio, bool ok) {
   if (--bio->rows_left > 0) return;
   md_.intent_->end_write(bio->intent.start, bio->intent.count);
   md_.complete_user(*bio->master, bio->ok);
-  delete bio;
+  live_bios_.done(bio);
   --alive_;
 }
 
