@@ -3,6 +3,8 @@
 // CLI in-process (run_cli) except where the binary itself matters.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -36,7 +38,8 @@ std::string example(const std::string& name) {
 }
 
 fs::path temp_dir(const std::string& name) {
-  const fs::path d = fs::temp_directory_path() / ("mdsim_cli_test_" + name);
+  // Per process: several worktrees run these tests at once on one machine.
+  const fs::path d = fs::temp_directory_path() / ("mdsim_cli_test_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(d);
   return d;
 }
