@@ -4,6 +4,18 @@
 // with an "expect" section saying what failed: {"verdict": "fail",
 // "failed_checks": [...], "trace_hash": "..."}. Replay runs it with its own
 // seed and says whether the saved outcome reproduced.
+//
+// The verification harness saves its counterexamples (the mutant campaign,
+// reports/mutant-counterexamples/*.json) in its own ops dialect: named
+// `mutants`, per-op persisted-subset `choice`, `batch`ed writes, `slow_disk`,
+// `wait`. Those are replayed by the harness itself
+// (faults::replay_counterexample), which interprets that dialect exactly as it
+// ran when the failure was found.
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "faults/mutant_campaign.h"
 #include "model/cli/args.h"
 #include "model/cli/cli.h"
 #include "model/cli/commands.h"
@@ -19,7 +31,9 @@ static const char* kReplayHelp =
     "\n"
     "Re-run a saved counterexample (a scenario with an \"expect\" section, as\n"
     "written by `mdsim explore`) and confirm it reproduces: same failed checks\n"
-    "and, when the file records one, the same trace hash.\n"
+    "and, when the file records one, the same trace hash. Counterexamples saved by\n"
+    "the verification harness (`mdsim mutants`: \"mutants\", per-op \"choice\",\n"
+    "\"batch\", \"slow_disk\") are replayed by the harness itself.\n"
     "  --out DIR   write result.json, trace.jsonl and timeline.json\n"
     "  --json      print the result object on stdout\n"
     "exit codes: 1 the failure reproduced (a property failed), 0 all checks held\n"
@@ -45,6 +59,51 @@ static bool reproduced(const scenario::Expect& e, const run::Result& r, std::str
   return true;
 }
 
+// A document in the harness's counterexample dialect (see the top comment).
+static bool is_harness_counterexample(const nlohmann::json& doc) {
+  if (!doc.is_object()) return false;
+  if (doc.contains("mutants")) return true;
+  const auto ops = doc.find("ops");
+  if (ops == doc.end() || !ops->is_array()) return false;
+  for (const nlohmann::json& o : *ops) {
+    if (!o.is_object()) continue;
+    if (o.contains("choice") || o.contains("batch")) return true;
+    const auto op = o.find("op");
+    if (op != o.end() && op->is_string() && (*op == "slow_disk" || *op == "wait")) return true;
+  }
+  return false;
+}
+
+// Replays a harness counterexample; exit 1 when the saved property fails again.
+static int replay_harness(const std::string& path, bool json, Io& io) {
+  faults::ReplayOutcome r;
+  try {
+    r = faults::replay_counterexample(path);
+  } catch (const std::invalid_argument& e) {
+    throw scenario::ScenarioError(path, "", std::string("not a harness counterexample: ") + e.what());
+  }
+  if (json) {
+    nlohmann::json j = {{"file", path},
+                        {"reproduced", r.reproduced},
+                        {"expected_property", r.expected_property},
+                        {"failed_property", r.failed_property},
+                        {"report", r.report},
+                        {"verdict", r.failed_property.empty() ? "pass" : "fail"}};
+    io.out << j.dump(2) << "\n";
+  } else {
+    io.out << (r.report.empty() ? std::string("every check held\n") : r.report);
+  }
+  if (r.reproduced) {
+    io.err << "mdsim replay: reproduced: property " << r.failed_property << " failed (harness counterexample "
+           << path << "); replay: mdsim replay " << path << "\n";
+    return kExitPropertyFailed;
+  }
+  io.err << "mdsim replay: did NOT reproduce: expected property "
+         << (r.expected_property.empty() ? std::string("(any)") : r.expected_property) << " to fail, "
+         << (r.failed_property.empty() ? std::string("every check held") : "got " + r.failed_property) << "\n";
+  return r.failed_property.empty() ? kExitOk : kExitPropertyFailed;
+}
+
 int cmd_replay(const std::vector<std::string>& args, Io& io) {
   const ParsedArgs a = parse_args("replay", args, {"--json"}, {"--out"});
   if (a.help) {
@@ -54,6 +113,10 @@ int cmd_replay(const std::vector<std::string>& args, Io& io) {
   const std::string path = single_file("replay", a, "a counterexample file (FILE.json)");
   const auto out_dir = a.option("--out");
   if (out_dir) check_out_dir("replay", *out_dir);
+  if (is_harness_counterexample(scenario::read_json_file(path))) {
+    if (out_dir) throw UsageError("mdsim replay: --out is not available for harness counterexamples");
+    return replay_harness(path, a.flag("--json"), io);
+  }
   const scenario::Scenario s = scenario::load_scenario(path);
   if (s.expect.verdict.empty())
     throw scenario::ScenarioError(path, "/expect", "missing; expected a counterexample with \"expect\": {\"verdict\": ...}");

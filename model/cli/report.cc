@@ -1,6 +1,7 @@
 // Reporting shared by run, replay and sweep.
 #include <cstdio>
 #include <filesystem>
+#include <string_view>
 
 #include "model/cli/args.h"
 #include "model/cli/cli.h"
@@ -25,6 +26,15 @@ static void print_summary(const run::Result& r, std::ostream& out) {
                 static_cast<unsigned long long>(r.user_writes), static_cast<unsigned long long>(r.user_write_bytes),
                 static_cast<unsigned long long>(r.data_writes));
   out << line;
+  if (!r.member_io_table.empty()) {
+    out << "  member IO by class (summed over members, before any crash):\n";
+    std::string_view t = r.member_io_table;
+    while (!t.empty()) {
+      const size_t nl = t.find('\n');
+      out << "    " << t.substr(0, nl) << "\n";
+      t = nl == std::string_view::npos ? std::string_view() : t.substr(nl + 1);
+    }
+  }
   std::snprintf(line, sizeof line,
                 "  metadata writes %llu (%llu bytes, %.3f per user write), flushes %llu, p50 %lld ns, p99 %lld ns\n",
                 static_cast<unsigned long long>(r.meta_writes), static_cast<unsigned long long>(r.meta_write_bytes),

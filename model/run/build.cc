@@ -1,5 +1,6 @@
 #include "model/run/build.h"
 
+#include "model/md/raid_geometry.h"
 #include "model/run/runner.h"
 #include "sim/assert.h"
 
@@ -30,12 +31,28 @@ disk::DiskConfig disk_config(const Scenario& s, size_t member, uint64_t seed) {
   return c;
 }
 
+uint32_t raid_layout_code(int level, const std::string& layout) {
+  // md's superblock encoding: raid10 0x100 | near copies (far 1); raid5 the
+  // ALGORITHM_* numbers. Only what the engine models (raid_geometry.cc).
+  if (level == 10) {
+    if (layout.empty() || layout == "n2") return md::kRaid10LayoutNear2;
+    if (layout == "n3") return 0x103;
+    return 0;
+  }
+  if (level == 5 && (layout.empty() || layout == "left-symmetric")) return md::kRaid5LeftSymmetric;
+  return 0;
+}
+
 md::ArrayConfig array_config(const Scenario& s) {
   md::ArrayConfig c;
   c.level = s.array.level;
   c.raid_disks = static_cast<int>(s.array.disks);
   c.member_data_size = disk::SectorCount(s.array.size_bytes / 512);
   c.assume_clean = s.array.assume_clean;
+  if (s.array.level != 1) {
+    c.chunk_sectors = static_cast<uint32_t>(s.array.chunk_bytes / 512);
+    c.layout = raid_layout_code(s.array.level, s.array.layout);
+  }
   c.safemode_delay_ms = s.array.safe_mode_delay_ms;
   c.intent.type = static_cast<md::IntentType>(s.array.intent.type);
   c.intent.chunk_bytes = s.array.intent.chunk_bytes;

@@ -26,6 +26,9 @@ inline constexpr uint64_t kMemberHeadroomSectors = 256ull << 11;
 
 disk::DiskConfig disk_config(const scenario::Scenario& s, size_t member, uint64_t seed);
 md::ArrayConfig array_config(const scenario::Scenario& s);
+// md's layout number for a scenario layout name, or 0 if the engine does not
+// model it (raid10 far/offset, raid5 layouts other than left-symmetric).
+uint32_t raid_layout_code(int level, const std::string& layout);
 workload::JobSpec job_spec(const scenario::WorkloadConfig& w);
 
 // Drives the array, feeds the oracle, counts outstanding IOs.

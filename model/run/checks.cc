@@ -13,39 +13,29 @@ static std::string hex(uint64_t w) {
   return b;
 }
 
-static bool in_ranges(const std::vector<disk::SectorRange>& ranges, uint64_t s) {
-  for (const auto& r : ranges)  // ranges are few (dirty chunks merged): linear is fine
-    if (s >= r.start.value() && s < r.start.value() + r.count.value()) return true;
-  return false;
+md::MemberImages in_sync_images(md::Array& array, const std::vector<disk::DiskImage>& images,
+                                const std::vector<bool>& in_array) {
+  SIM_ASSERT(images.size() == in_array.size());
+  md::MemberImages m = md::member_images(array, images);
+  for (const disk::DiskImage*& slot : m.slots)
+    for (size_t d = 0; d < images.size(); ++d)
+      if (slot == &images[d] && !in_array[d]) slot = nullptr;
+  return m;
 }
 
-CoverageOutcome check_coverage(const faults::Oracle& oracle, const MemberView& v,
-                               const std::vector<disk::SectorRange>& covered, bool everything_covered,
-                               uint64_t chunk_sectors) {
-  SIM_ASSERT(v.images.size() == v.in_array.size());
+CoverageOutcome check_coverage(const md::MemberImages& m, const std::vector<disk::SectorRange>& covered,
+                               bool everything_covered, uint64_t chunk_sectors) {
   SIM_ASSERT(chunk_sectors > 0);
   CoverageOutcome out;
-  uint64_t last_chunk = UINT64_MAX;
-  for (const disk::Sector s : oracle.written_sectors()) {
-    const disk::Sector m = v.data_offset + disk::SectorCount(s.value());
-    bool first = true, differ = false;
-    uint64_t ref = 0;
-    for (size_t d = 0; d < v.images.size(); ++d) {
-      if (!v.in_array[d]) continue;
-      const uint64_t w = v.images[d]->word(m);
-      if (first) ref = w;
-      differ = differ || (!first && w != ref);
-      first = false;
-    }
-    if (!differ) continue;
-    ++out.inconsistent_sectors;
-    const uint64_t chunk = s.value() / chunk_sectors;
-    if (chunk != last_chunk) ++out.inconsistent_chunks;  // sectors come sorted
-    last_chunk = chunk;
-    if (everything_covered || in_ranges(covered, s.value()) || !out.check.held) continue;
+  const std::vector<disk::SectorRange> bad = md::inconsistent_ranges(m);
+  out.inconsistent_chunks = md::inconsistent_chunks(m, chunk_sectors).size();
+  for (const disk::SectorRange& r : bad) {
+    out.inconsistent_sectors += r.count.value();
+    if (everything_covered || md::covered_by(covered, r) || !out.check.held) continue;
     out.check.held = false;
-    out.check.detail = "members differ at array sector " + std::to_string(s.value()) +
-                       " but the loaded intent record does not cover it";
+    out.check.detail = "redundancy disagrees at intent-space sectors " + std::to_string(r.start.value()) + "+" +
+                       std::to_string(r.count.value()) + " (raid" + std::to_string(m.geo.level) +
+                       ") but the loaded intent record does not cover them";
   }
   if (out.check.held)
     out.check.detail = std::to_string(out.inconsistent_sectors) + " inconsistent sectors in " +
@@ -54,55 +44,62 @@ CoverageOutcome check_coverage(const faults::Oracle& oracle, const MemberView& v
   return out;
 }
 
-CheckOutcome check_convergence(const faults::Oracle& oracle, const std::vector<disk::Disk*>& disks,
-                               const std::vector<bool>& in_array, disk::Sector data_offset) {
+CheckOutcome check_convergence(const faults::Oracle& oracle, const md::MemberImages& m) {
   CheckOutcome c;
+  const std::vector<disk::SectorRange> bad = md::inconsistent_ranges(m);
+  if (!bad.empty()) {
+    c.held = false;
+    c.detail = "after resync, the redundancy still disagrees at intent-space sectors " +
+               std::to_string(bad.front().start.value()) + "+" + std::to_string(bad.front().count.value()) + " (" +
+               std::to_string(bad.size()) + " ranges)";
+    return c;
+  }
   uint64_t checked = 0;
   for (const disk::Sector s : oracle.written_sectors()) {
-    const disk::Sector m = data_offset + disk::SectorCount(s.value());
-    int ref_disk = -1;
-    uint64_t ref = 0;
-    for (size_t d = 0; d < disks.size(); ++d) {
-      if (!in_array[d]) continue;
-      const uint64_t w = disks[d]->current_word(m);
-      if (ref_disk < 0) {
-        ref_disk = static_cast<int>(d);
-        ref = w;
-        if (!oracle.allowed(s, w)) {
-          c.held = false;
-          c.detail = "array sector " + std::to_string(s.value()) + " holds " + hex(w) +
-                     ", which the user never wrote there; allowed: " + oracle.describe(s);
-          return c;
-        }
-      } else if (w != ref) {
-        c.held = false;
-        c.detail = "after resync, array sector " + std::to_string(s.value()) + " differs: member " +
-                   std::to_string(ref_disk) + " " + hex(ref) + ", member " + std::to_string(d) + " " + hex(w);
-        return c;
-      }
+    const uint64_t w = md::array_word(m, s.value());
+    if (!oracle.allowed(s, w)) {
+      c.held = false;
+      c.detail = "array sector " + std::to_string(s.value()) + " reads " + hex(w) +
+                 ", which the user never wrote there; allowed: " + oracle.describe(s);
+      return c;
     }
     ++checked;
   }
-  c.detail = std::to_string(checked) + " written sectors agree on every in-sync member";
+  c.detail = std::to_string(checked) + " written sectors consistent and allowed on every in-sync member";
   return c;
 }
 
-CheckOutcome check_durability(const faults::Oracle& oracle, const std::vector<disk::Disk*>& disks,
-                              const std::vector<bool>& in_array, disk::Sector data_offset) {
+// The words every copy of array sector a holds (raid1/raid10), or what a read
+// returns (raid5: parity is not a copy), with the slot each came from.
+static std::vector<std::pair<int, uint64_t>> copies_of(const md::MemberImages& m, uint64_t a) {
+  std::vector<std::pair<int, uint64_t>> out;
+  if (m.geo.level == 1) {
+    for (size_t s = 0; s < m.slots.size(); ++s)
+      if (m.slots[s]) out.emplace_back(static_cast<int>(s), m.slots[s]->word(m.data_offset + disk::SectorCount(a)));
+  } else if (m.geo.level == 10) {
+    for (int k = 0; k < m.geo.near_copies; ++k) {
+      const int s = m.geo.r10_slot(a, k);
+      if (m.slots[s]) out.emplace_back(s, m.slots[s]->word(m.data_offset + disk::SectorCount(m.geo.r10_dev(a, k))));
+    }
+  } else {
+    out.emplace_back(-1, md::array_word(m, a));
+  }
+  return out;
+}
+
+CheckOutcome check_durability(const faults::Oracle& oracle, const md::MemberImages& m) {
   CheckOutcome c;
   uint64_t durable = 0;
   for (const disk::Sector s : oracle.written_sectors()) {
     uint64_t want = 0;
     if (!oracle.has_durable(s, &want)) continue;
     ++durable;
-    const disk::Sector m = data_offset + disk::SectorCount(s.value());
-    for (size_t d = 0; d < disks.size(); ++d) {
-      if (!in_array[d]) continue;
-      const uint64_t w = disks[d]->current_word(m);
+    for (const auto& [slot, w] : copies_of(m, s.value())) {
       if (oracle.allowed(s, w)) continue;
       c.held = false;
-      c.detail = "durable data lost at array sector " + std::to_string(s.value()) + " on member " +
-                 std::to_string(d) + ": holds " + hex(w) + ", allowed: " + oracle.describe(s);
+      c.detail = "durable data lost at array sector " + std::to_string(s.value()) +
+                 (slot >= 0 ? " on slot " + std::to_string(slot) : std::string(" (read)")) + ": holds " + hex(w) +
+                 ", allowed: " + oracle.describe(s);
       return c;
     }
   }

@@ -47,12 +47,23 @@ void Phases::check_liveness() {
   result_.checks["liveness"] = c;
 }
 
+// The current images of w's disks (what a read returns now).
+static std::vector<disk::DiskImage> current_images(const std::vector<disk::Disk*>& disks) {
+  std::vector<disk::DiskImage> out;
+  out.reserve(disks.size());
+  for (const disk::Disk* d : disks) out.push_back(d->current_image());  // O(1) shared copy
+  return out;
+}
+
 void Phases::evaluate_checks() {
   World& w = crashed_ ? *post_ : pre_;
   const std::vector<bool> in_array = in_array_of(w.array.get(), w.disks.size());
-  const disk::Sector data_offset = pre_.array->data_offset();
+  // Geometry and roles: the running array, or (not assembled) the pre-crash one.
+  md::Array& layout_of = w.array ? *w.array : *pre_.array;
   const bool refused = crashed_ && s_.after_crash.assemble && !post_->array;
   const CheckOutcome refused_outcome{false, "assembly refused: " + assembled_meta_.detail};
+  const std::vector<disk::DiskImage> now = current_images(w.disk_ptrs());
+  const md::MemberImages after = in_sync_images(layout_of, now, in_array);
   for (const std::string& name : s_.checks) {
     if (name == "liveness") continue;  // last: it lets time pass
     CheckOutcome c;
@@ -69,12 +80,9 @@ void Phases::evaluate_checks() {
       } else if (!s_.after_crash.assemble) {
         c.detail = "not checked: after_crash.assemble is false, no intent record was loaded";
       } else {
-        MemberView v;
-        for (const auto& img : images_) v.images.push_back(&img);
-        v.in_array = in_array;
-        v.data_offset = data_offset;
+        const md::MemberImages at_crash = in_sync_images(*w.array, images_, in_array);
         const uint64_t chunk = std::max<uint64_t>(1, w.array->intent().chunk_sectors().value());
-        const CoverageOutcome co = check_coverage(oracle_, v, covered_, everything_covered_,
+        const CoverageOutcome co = check_coverage(at_crash, covered_, everything_covered_,
                                                   chunk > 1 ? chunk : s_.array.intent.chunk_bytes / 512 + 1);
         c = co.check;
         result_.inconsistent_chunks = co.inconsistent_chunks;
@@ -83,11 +91,11 @@ void Phases::evaluate_checks() {
       if (resync_timed_out_) {
         c = {false, "resync did not finish within after_crash.timeout_ns"};
       } else {
-        c = check_convergence(oracle_, w.disk_ptrs(), in_array, data_offset);
+        c = check_convergence(oracle_, after);
       }
     } else {
       SIM_ASSERT(name == "durability");
-      c = check_durability(oracle_, w.disk_ptrs(), in_array, data_offset);
+      c = check_durability(oracle_, after);
     }
     result_.checks[name] = c;
   }
@@ -119,7 +127,10 @@ void Phases::fill_metrics() {
   r.write_lat_ns_p50 = percentile_ns(c.write_latency_ns, 500);
   r.write_lat_ns_p99 = percentile_ns(c.write_latency_ns, 990);
   r.workload_time_ns = workload_end_ns_;
+  r.member_io_table = md::format_counters(c);
   r.crash_points_checked = crashed_ ? 1 : 0;
+  r.crash_states_checked = r.crash_points_checked;
+  r.crash_state_failures = crashed_ && !r.passed() ? 1 : 0;
   r.resync_sectors = crashed_ ? (post_->array ? post_->array->counters().resync_sectors : 0) : c.resync_sectors;
   const uint64_t h_pre = pre_.sim->trace().hash();
   r.events = pre_.sim->trace().count();

@@ -47,6 +47,8 @@ nlohmann::json to_json(const Result& r) {
   j["inconsistent_chunks"] = r.inconsistent_chunks;
   j["resync_sectors"] = r.resync_sectors;
   j["workload_time_ns"] = r.workload_time_ns;
+  j["crash_states_checked"] = r.crash_states_checked;
+  j["crash_state_failures"] = r.crash_state_failures;
   nlohmann::json checks = nlohmann::json::object();
   for (const auto& [name, c] : r.checks) checks[name] = {{"held", c.held}, {"detail", c.detail}};
   j["checks"] = checks;

@@ -34,6 +34,13 @@ struct Result {
   uint64_t inconsistent_chunks = 0;
   uint64_t resync_sectors = 0;
   int64_t workload_time_ns = 0;         // extra: time from workload start to its end or the crash
+  // md::format_counters of the pre-crash array: the human summary prints it;
+  // not part of the JSON object (the contract's numbers are above).
+  std::string member_io_table;
+  // extra: crash states checked (a run: one per power loss; an exploration:
+  // every persisted-subset choice at every crash point) and how many failed.
+  uint64_t crash_states_checked = 0;
+  uint64_t crash_state_failures = 0;
   std::map<std::string, CheckOutcome> checks;  // sorted by name: stable output
 
   // Derived, as the contract defines them.

@@ -4,6 +4,8 @@
 // built binary (`mdsim run FILE --out DIR`).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -198,7 +200,8 @@ TEST(Malformed, EachCaseNamesItsPointerInProcess) {
 }
 
 TEST(Malformed, EachCaseExitsTwoFromTheCommandLineAndWritesNothing) {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "mdsim_malformed_test";
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                          ("mdsim_malformed_test_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   for (const Case& c : cases()) {
