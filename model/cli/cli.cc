@@ -21,6 +21,7 @@ static const char* kTopHelp =
     "  replay FILE.json       re-run a saved counterexample and confirm it reproduces\n"
     "  sweep SWEEP.json       a parameter grid, one result row per point (CSV + JSON)\n"
     "  compare                intent backends side by side (raid1 randwrite, crash, resync)\n"
+    "  gate                   CI regression gate against reports/baseline.json\n"
     "\n"
     "  mdsim <command> --help   options of one command\n"
     "  mdsim --version          print the version\n"
@@ -49,7 +50,8 @@ static int dispatch(const std::vector<std::string>& args, Io& io) {
   if (cmd == "replay") return cmd_replay(rest, io);
   if (cmd == "sweep") return cmd_sweep(rest, io);
   if (cmd == "compare") return cmd_compare(rest, io);
-  const std::string hint = scenario::closest_spelling(cmd, {"run", "explore", "replay", "sweep", "compare"});
+  if (cmd == "gate") return cmd_gate(rest, io);
+  const std::string hint = scenario::closest_spelling(cmd, {"run", "explore", "replay", "sweep", "compare", "gate"});
   throw UsageError("mdsim: unknown command \"" + cmd + "\"" + (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)") +
                    "; see mdsim --help");
 }

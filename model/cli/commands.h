@@ -26,6 +26,7 @@ int cmd_explore(const std::vector<std::string>& args, Io& io);
 int cmd_replay(const std::vector<std::string>& args, Io& io);
 int cmd_sweep(const std::vector<std::string>& args, Io& io);
 int cmd_compare(const std::vector<std::string>& args, Io& io);  // intent backends side by side
+int cmd_gate(const std::vector<std::string>& args, Io& io);     // CI regression gate (model/run/gate.h)
 
 // Shared reporting: the summary (or --json) on stdout; on failure the message
 // naming the property, the seed and a replay command on stderr. Returns the
