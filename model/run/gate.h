@@ -1,8 +1,8 @@
 // The CI regression gate (issue 7): a fixed set of scenarios (scenarios/gate/)
 // is rerun and its key metrics compared with reports/baseline.json.
 //
-// A scenario in the workload form is run (mdsim run); one in the explicit ops
-// form is explored at every event boundary (mdsim explore). The gate fails when
+// Each scenario is run once (mdsim run), except an ops-form file whose name
+// contains "explore": it is explored at every event boundary (mdsim explore). The gate fails when
 //   - any property fails (verdict "fail"),
 //   - meta_writes_per_user_write rises more than kMetaRiseMax (2 %),
 //   - iops_sim falls more than kIopsFallMax (5 %),
@@ -58,7 +58,7 @@ struct GateReport {
 
 GateRow gate_row(const std::string& file, const std::string& mode, const Result& r);
 
-// Runs (or explores) every *.json under `dir`, sorted by file name.
+// Runs (or explores) every *.json directly in `dir`, sorted by file name.
 // REQUIRES: dir exists and holds at least one scenario.
 std::vector<GateRow> run_gate_scenarios(const std::string& dir);
 
