@@ -132,14 +132,15 @@ def crash_resync(backend, idle_ns, n_writes=500, iodepth=32, region_bytes=64 << 
 def _fig(title, xlabel, ylabel):
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
-    ax.set_title(title)
+    ax.set_title(title, fontsize=9.5)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(True, alpha=0.3)
     return fig, ax
 
 
-def line_plot(rows, x, y, title, xlabel, ylabel, logx=False, logy=False, xticks=None):
+def line_plot(rows, x, y, title, xlabel, ylabel, logx=False, logy=False, xticks=None, symlogx=None):
+    import matplotlib.ticker  # noqa: F401 (matplotlib.ticker below)
     fig, ax = _fig(title, xlabel, ylabel)
     for b in BACKENDS:
         pts = sorted((r[x], r[y]) for r in rows if r["backend"] == b)
@@ -147,8 +148,14 @@ def line_plot(rows, x, y, title, xlabel, ylabel, logx=False, logy=False, xticks=
             ax.plot([p[0] for p in pts], [p[1] for p in pts], marker=MARKERS[b], color=COLORS[b], label=b)
     if logx:
         ax.set_xscale("log", base=2)
+        xs = sorted({r[x] for r in rows})
+        ax.set_xticks(xs)
+        ax.set_xticklabels([f"{v:g}" for v in xs])
+        ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    if symlogx is not None:  # linear up to symlogx, logarithmic above: short and long gaps both visible
+        ax.set_xscale("symlog", linthresh=symlogx)
     if logy:
-        ax.set_yscale("symlog", linthresh=0.01)
+        ax.set_yscale("log", nonpositive="mask")
     if xticks is not None:
         ax.set_xticks(xticks[0])
         ax.set_xticklabels(xticks[1])
@@ -180,11 +187,13 @@ def latency_plot(rows, title):
             r = next((r for r in rows if r["backend"] == b and r["profile"] == prof), None)
             if r is None:
                 continue
-            xs = [0, r["lat_p50_us"], r["lat_p99_us"]]
-            ax.plot(xs, [0, 0.5, 0.99], marker=MARKERS[b], color=COLORS[b], label=b, drawstyle="default")
+            # Only the two measured points, joined: nothing else of the CDF is known.
+            ax.plot([r["lat_p50_us"], r["lat_p99_us"]], [0.5, 0.99], marker=MARKERS[b], color=COLORS[b],
+                    label=b)
         ax.set_xscale("log")
         ax.set_xlim(left=max(1, min(r["lat_p50_us"] for r in rows if r["profile"] == prof) / 3))
-        ax.set_title(f"{prof}: write latency CDF (p50, p99 measured)")
+        ax.set_ylim(0.4, 1.02)
+        ax.set_title(f"{prof}: write latency CDF points (p50, p99 measured)", fontsize=9.5)
         ax.set_xlabel("write latency (us, log scale)")
         ax.set_ylabel("fraction of writes completed")
         ax.grid(True, alpha=0.3)
