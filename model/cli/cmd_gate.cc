@@ -12,8 +12,9 @@ namespace mdsim::cli {
 static const char* kGateHelp =
     "usage: mdsim gate [--baseline FILE] [--scenarios DIR] [--update-baseline]\n"
     "\n"
-    "CI regression gate: rerun every scenario of DIR (run; an ops-form scenario is\n"
-    "explored at every event boundary) and compare with the baseline. Fails when a\n"
+    "CI regression gate: rerun every scenario of DIR (run once; an ops-form file whose\n"
+    "name contains \"explore\" is explored at every event boundary) and compare with\n"
+    "the baseline. Fails when a\n"
     "property fails, meta_writes_per_user_write rises > 2 %, iops_sim falls > 5 % or\n"
     "resync_sectors rises > 5 %, and prints a table of what moved.\n"
     "  --baseline FILE      default reports/baseline.json\n"
