@@ -22,6 +22,7 @@ static const char* kTopHelp =
     "  sweep SWEEP.json       a parameter grid, one result row per point (CSV + JSON)\n"
     "  compare                intent backends side by side (raid1 randwrite, crash, resync)\n"
     "  mutants                the mutant campaign: named engine bugs vs the properties\n"
+    "  gate                   CI regression gate against reports/baseline.json\n"
     "\n"
     "  mdsim <command> --help   options of one command\n"
     "  mdsim --version          print the version\n"
@@ -51,7 +52,9 @@ static int dispatch(const std::vector<std::string>& args, Io& io) {
   if (cmd == "sweep") return cmd_sweep(rest, io);
   if (cmd == "compare") return cmd_compare(rest, io);
   if (cmd == "mutants") return cmd_mutants(rest, io.out, io.err);
-  const std::string hint = scenario::closest_spelling(cmd, {"run", "explore", "replay", "sweep", "compare", "mutants"});
+  if (cmd == "gate") return cmd_gate(rest, io);
+  const std::string hint = scenario::closest_spelling(
+      cmd, {"run", "explore", "replay", "sweep", "compare", "mutants", "gate"});
   throw UsageError("mdsim: unknown command \"" + cmd + "\"" + (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)") +
                    "; see mdsim --help");
 }

@@ -28,6 +28,7 @@ int cmd_sweep(const std::vector<std::string>& args, Io& io);
 int cmd_compare(const std::vector<std::string>& args, Io& io);  // intent backends side by side
 // The mutant campaign (model/cli/cmd_mutants.cc; its own streams signature).
 int cmd_mutants(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int cmd_gate(const std::vector<std::string>& args, Io& io);     // CI regression gate (model/run/gate.h)
 
 // Shared reporting: the summary (or --json) on stdout; on failure the message
 // naming the property, the seed and a replay command on stderr. Returns the

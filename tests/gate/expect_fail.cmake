@@ -1,0 +1,28 @@
+# Doctor reports/baseline.json (the first scenario with metadata writes: meta_writes_per_user_write
+# set to 1e-6, so any real value is a rise far above 2 %) and require the
+# gate to fail with exit code 1 and to name the metric in its table.
+file(READ ${SRC}/reports/baseline.json text)
+string(JSON n LENGTH "${text}" scenarios)
+math(EXPR last "${n} - 1")
+set(pick "")
+foreach(i RANGE ${last})
+  string(JSON v GET "${text}" scenarios ${i} meta_writes_per_user_write)
+  if(pick STREQUAL "" AND NOT v MATCHES "^0(\\.0*)?$")
+    set(pick ${i})
+  endif()
+endforeach()
+if(pick STREQUAL "")
+  message(FATAL_ERROR "no baseline scenario has metadata writes to doctor")
+endif()
+string(JSON name GET "${text}" scenarios ${pick} file)
+string(JSON doctored SET "${text}" scenarios ${pick} meta_writes_per_user_write "0.000001")
+file(WRITE ${WORK}/doctored-baseline.json "${doctored}")
+execute_process(COMMAND ${MDSIM} gate --quiet --baseline ${WORK}/doctored-baseline.json
+                WORKING_DIRECTORY ${SRC} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message("${out}${err}")
+if(NOT rc EQUAL 1)
+  message(FATAL_ERROR "gate with a doctored baseline exited ${rc}, expected 1")
+endif()
+if(NOT out MATCHES "${name} +meta_writes_per_user_write.*FAIL")
+  message(FATAL_ERROR "the gate's table does not name ${name} meta_writes_per_user_write as failing")
+endif()
