@@ -117,6 +117,10 @@ void Disk::Impl::supersede_cached(SectorRange range) {
 
 void Disk::Impl::destage_front() {
   SIM_ASSERT(!cache.empty());
+  // Destaging runs in completion order: warm the media path of a later write.
+  constexpr size_t kPrefetchAhead = 8;
+  if (cache.size() > 2 * kPrefetchAhead) media.prefetch(cache[2 * kPrefetchAhead]->sector, false);
+  if (cache.size() > kPrefetchAhead) media.prefetch(cache[kPrefetchAhead]->sector, true);
   const std::shared_ptr<PendingWrite>& w = cache.front();
   w->apply(media);
   SIM_ASSERT(cached_bytes >= w->count.bytes());

@@ -140,6 +140,7 @@ void Disk::Impl::submit_native(IoRequest req, Done done) {
     r->req.payload = Payload{};  // the words now live in the pending write
   }
   const IoRequest& q = r->req;
+  if (r->write) current.prefetch(q.sector);  // applied at completion, ~queue depth IOs later
   sim.trace().record(sim.now(), kTraceDiskSubmit, actor, r->id, q.sector.value(), q.count.value(),
                      trace_op(q));
   if (active < cfg.queue_depth) {

@@ -192,6 +192,25 @@ SectorBytesPtr DiskImage::bytes(Sector s) const {
   return nullptr;
 }
 
+void DiskImage::prefetch(Sector s, bool deep) const {
+  SIM_ASSERT(s.value() < capacity_.value());
+  const uint64_t page = s.value() >> kPageShift;
+  const Node* node = root_;
+  for (uint32_t level = levels_; node != nullptr && level > 1; --level) {
+    node = static_cast<const Node*>(node->child[child_index(page, level)]);
+  }
+  if (node == nullptr) return;
+  if (!deep) {
+    __builtin_prefetch(&node->child[child_index(page, 1)], 0);
+    return;
+  }
+  const Cell* leaf = node->child[child_index(page, 1)];
+  if (leaf == nullptr) return;
+  const auto* l = static_cast<const Leaf*>(leaf);
+  __builtin_prefetch(l, 1);
+  __builtin_prefetch(&l->words[s.value() & (kPageSectors - 1)], 1);
+}
+
 void DiskImage::render(Sector s, uint8_t* out) const {
   if (SectorBytesPtr p = bytes(s)) {
     std::copy(p->b.begin(), p->b.end(), out);
