@@ -31,14 +31,16 @@ IoStatus Disk::Impl::fault_status(const Request& r) {
   return IoStatus::ok;
 }
 
-void Disk::Impl::complete(const RequestPtr& r) {
+void Disk::Impl::complete(RequestPtr r) {
   SIM_ASSERT(active > 0);
   --active;
   IoResult res;
   res.status = fault_status(*r);
   if (r->write) {
-    const size_t erased = in_flight.erase(r->id);
-    SIM_ASSERT(erased == 1);
+    auto it = std::lower_bound(in_flight.begin(), in_flight.end(), r->id,
+                               [](const auto& e, uint64_t id) { return e.first < id; });
+    SIM_ASSERT(it != in_flight.end() && it->first == r->id);
+    in_flight.erase(it);
   }
   if (res.ok()) {
     switch (r->req.op) {
@@ -59,11 +61,12 @@ void Disk::Impl::complete(const RequestPtr& r) {
   sim.trace().record(sim.now(), kTraceDiskComplete, actor, r->id, static_cast<uint64_t>(res.status),
                      static_cast<uint64_t>(lat_ns), trace_op(r->req));
   while (active < cfg.queue_depth && !waiting.empty()) {
-    RequestPtr next = std::move(waiting.front());
+    RequestPtr next = waiting.front();
     waiting.pop_front();
     start(next);
   }
   Done done = std::move(r->done);
+  free_request(r);
   done(std::move(res));
 }
 
@@ -114,6 +117,10 @@ void Disk::Impl::supersede_cached(SectorRange range) {
 
 void Disk::Impl::destage_front() {
   SIM_ASSERT(!cache.empty());
+  // Destaging runs in completion order: warm the media path of a later write.
+  constexpr size_t kPrefetchAhead = 8;
+  if (cache.size() > 2 * kPrefetchAhead) media.prefetch(cache[2 * kPrefetchAhead]->sector, false);
+  if (cache.size() > kPrefetchAhead) media.prefetch(cache[kPrefetchAhead]->sector, true);
   const std::shared_ptr<PendingWrite>& w = cache.front();
   w->apply(media);
   SIM_ASSERT(cached_bytes >= w->count.bytes());

@@ -113,8 +113,23 @@ std::shared_ptr<Disk::PendingWrite> Disk::Impl::make_pending(Request& r) const {
   return w;
 }
 
+Disk::Impl::RequestPtr Disk::Impl::new_request() {
+  if (free_requests.empty()) return &slab.emplace_back();
+  RequestPtr r = free_requests.back();
+  free_requests.pop_back();
+  return r;
+}
+
+void Disk::Impl::free_request(RequestPtr r) {
+  r->req = IoRequest{};
+  r->done = nullptr;
+  r->cutoff_seq = 0;
+  r->write.reset();
+  free_requests.push_back(r);
+}
+
 void Disk::Impl::submit_native(IoRequest req, Done done) {
-  auto r = std::make_shared<Request>();
+  RequestPtr r = new_request();
   r->id = next_id++;
   r->submitted_at = sim.now();
   r->req = std::move(req);
@@ -125,13 +140,14 @@ void Disk::Impl::submit_native(IoRequest req, Done done) {
     r->req.payload = Payload{};  // the words now live in the pending write
   }
   const IoRequest& q = r->req;
+  if (r->write) current.prefetch(q.sector);  // applied at completion, ~queue depth IOs later
   sim.trace().record(sim.now(), kTraceDiskSubmit, actor, r->id, q.sector.value(), q.count.value(),
                      trace_op(q));
   if (active < cfg.queue_depth) {
     start(r);
   } else {
     SIM_ASSERT(waiting.size() < kWaitingRequestsMax);
-    waiting.push_back(std::move(r));
+    waiting.push_back(r);
   }
 }
 
@@ -165,10 +181,15 @@ void Disk::Impl::submit_emulated(IoRequest req, Done done) {
   });
 }
 
-void Disk::Impl::start(const RequestPtr& r) {
+void Disk::Impl::start(RequestPtr r) {
   SIM_ASSERT(active < cfg.queue_depth);
   ++active;
-  if (r->write) in_flight.emplace(r->id, r->write);
+  if (r->write) {
+    // Requests start in submission (id) order: the host FIFO only holds
+    // requests while the device queue is full (invariant 4).
+    SIM_ASSERT(in_flight.empty() || in_flight.back().first < r->id);
+    in_flight.emplace_back(r->id, r->write);
+  }
   const sim::Duration lat = service_time(*r);
   size_t c = 0;
   for (size_t i = 1; i < channel_free.size(); ++i) {

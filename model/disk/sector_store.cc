@@ -21,9 +21,11 @@ struct DiskImage::Cell {
 
 struct DiskImage::Leaf : Cell {
   Leaf() : Cell(true) {}
-  std::array<uint64_t, kPageSectors> words{};
-  // Sectors holding real bytes, sorted by index within the page.
+  // Sectors holding real bytes, sorted by index within the page. Placed next to
+  // the reference count so that a stamp write touches the header cache line
+  // plus the words it sets (random writes miss the cache on every leaf).
   std::vector<std::pair<uint8_t, SectorBytesPtr>> bytes;
+  std::array<uint64_t, kPageSectors> words{};
 };
 
 struct DiskImage::Node : Cell {
@@ -190,6 +192,25 @@ SectorBytesPtr DiskImage::bytes(Sector s) const {
   return nullptr;
 }
 
+void DiskImage::prefetch(Sector s, bool deep) const {
+  SIM_ASSERT(s.value() < capacity_.value());
+  const uint64_t page = s.value() >> kPageShift;
+  const Node* node = root_;
+  for (uint32_t level = levels_; node != nullptr && level > 1; --level) {
+    node = static_cast<const Node*>(node->child[child_index(page, level)]);
+  }
+  if (node == nullptr) return;
+  if (!deep) {
+    __builtin_prefetch(&node->child[child_index(page, 1)], 0);
+    return;
+  }
+  const Cell* leaf = node->child[child_index(page, 1)];
+  if (leaf == nullptr) return;
+  const auto* l = static_cast<const Leaf*>(leaf);
+  __builtin_prefetch(l, 1);
+  __builtin_prefetch(&l->words[s.value() & (kPageSectors - 1)], 1);
+}
+
 void DiskImage::render(Sector s, uint8_t* out) const {
   if (SectorBytesPtr p = bytes(s)) {
     std::copy(p->b.begin(), p->b.end(), out);
@@ -212,6 +233,14 @@ void DiskImage::set_range(Sector start, uint64_t n, const uint64_t* words,
     const uint64_t page = s >> kPageShift;
     const uint64_t in_page = std::min<uint64_t>(n - i, kPageSectors - (s & (kPageSectors - 1)));
     Leaf& leaf = mutable_leaf(page);
+    if (bytes == nullptr && leaf.bytes.empty()) {
+      // Stamps over a page without bytes (the data path): plain word stores.
+      const uint64_t offset = s & (kPageSectors - 1);
+      for (uint64_t k = 0; k < in_page; ++k, ++i) {
+        if (!skip || !skip[i]) leaf.words[offset + k] = words[i];
+      }
+      continue;
+    }
     for (uint64_t k = 0; k < in_page; ++k, ++i) {
       if (skip && skip[i]) continue;
       const auto idx = static_cast<uint8_t>((s + k) & (kPageSectors - 1));

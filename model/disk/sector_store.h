@@ -68,6 +68,14 @@ class DiskImage {
   // 512 bytes of s: stored bytes, else the rendered stamp. REQUIRES: s < capacity.
   void render(Sector s, uint8_t* out) const;
 
+  // A hint without effect on contents: starts loading the tree path and leaf
+  // words of s into the CPU cache ahead of a set() (random writes over a large
+  // image miss the cache on every leaf). `leaf` false: only the interior slot
+  // that points to the leaf (no load that can miss); true: the leaf itself (a
+  // pipeline issues the shallow hint some writes before the deep one).
+  // REQUIRES: s < capacity.
+  void prefetch(Sector s, bool leaf = true) const;
+
   // REQUIRES: s < capacity; bytes null or word == content_word_of_bytes(bytes).
   void set(Sector s, uint64_t word, SectorBytesPtr bytes);
   // Sets n consecutive sectors; `bytes` may be null (stamps) else has n entries.

@@ -30,6 +30,21 @@ TEST(DiskImage, MemoryGrowsWithPagesTouchedNotCapacity) {
   EXPECT_EQ(pages, (std::vector<uint64_t>{0, (1ull << 34) >> kPageShift}));
 }
 
+TEST(DiskImage, PrefetchIsOnlyAHint) {
+  DiskImage img(k16TiB);
+  img.prefetch(Sector(9));  // empty tree: nothing to load, nothing created
+  img.prefetch(Sector(9), false);
+  EXPECT_EQ(img.touched_page_count(), 0u);
+  img.set(Sector(9), 4, nullptr);
+  const DiskImage copy = img;
+  img.prefetch(Sector(9));
+  img.prefetch(Sector(1ull << 34), false);  // absent page under a present root
+  img.prefetch(Sector(1ull << 34));
+  EXPECT_TRUE(img.same_tree(copy));  // no path copy, no new page
+  EXPECT_EQ(img.touched_page_count(), 1u);
+  EXPECT_EQ(img.word(Sector(9)), 4u);
+}
+
 TEST(DiskImage, WordsReadsAcrossPages) {
   DiskImage img(SectorCount(1 << 12));
   for (uint64_t s = 60; s < 200; s += 7) img.set(Sector(s), s, nullptr);
