@@ -8,6 +8,8 @@
 #include "faults/crash_state.h"
 #include "model/disk/sector_store.h"
 #include "model/md/array.h"
+#include "model/md/consistency.h"
+#include "model/md/raid_geometry.h"
 
 namespace mdsim::md {
 
@@ -33,7 +35,8 @@ disk::DiskConfig disk_config(const CompareOptions& o, uint64_t seed, int i) {
 
 ArrayConfig array_config(const CompareOptions& o, IntentType t) {
   ArrayConfig c;
-  c.raid_disks = 2;
+  c.level = o.level;
+  c.raid_disks = o.members();
   c.member_data_size = o.member_size;
   c.assume_clean = true;
   c.intent.type = t;
@@ -84,13 +87,26 @@ uint64_t disk_flushes(const Rig& r) {
   return n;
 }
 
-bool in_ranges(const std::vector<SectorRange>& rs, uint64_t s) {
-  auto it = std::upper_bound(rs.begin(), rs.end(), s,
-                             [](uint64_t v, const SectorRange& r) { return v < r.start.value(); });
-  return it != rs.begin() && std::prev(it)->contains(Sector(s));
+// Sectors of r not inside the sorted, merged ranges `marked`.
+uint64_t uncovered_in(const std::vector<SectorRange>& marked, SectorRange r) {
+  if (covered_by(marked, r)) return 0;
+  uint64_t covered = 0;
+  for (const SectorRange& m : marked) {
+    const uint64_t lo = std::max(m.start.value(), r.start.value());
+    const uint64_t hi = std::min(m.end().value(), r.end().value());
+    if (lo < hi) covered += hi - lo;
+  }
+  return r.count.value() - covered;
 }
 
-// Assemble from the media images, check coverage, resync, check convergence.
+uint64_t total_sectors(const std::vector<SectorRange>& rs) {
+  uint64_t n = 0;
+  for (const SectorRange& r : rs) n += r.count.value();
+  return n;
+}
+
+// Assemble from the media images, check coverage, resync, check convergence;
+// both checks level-generic, in intent space (consistency.h).
 CrashOutcome crash_and_resync(const CompareOptions& o, const std::vector<disk::DiskImage>& images,
                               const ArrayConfig& cfg, uint64_t seed) {
   CrashOutcome out;
@@ -105,44 +121,39 @@ CrashOutcome crash_and_resync(const CompareOptions& o, const std::vector<disk::D
   out.decision = assemble_decision_name(as.decision);
   if (!as.array) return out;
   Array& a = *as.array;
-  const uint64_t off = a.data_offset().value();
-  std::vector<uint64_t> pages;
-  images[0].differing_pages(images[1], pages);
-  const bool full = cfg.intent.type == IntentType::none;
+  // A full resync promises to cover everything; otherwise the loaded record must.
+  const bool full = as.decision == AssembleDecision::full_resync;
   const std::vector<SectorRange> marked = a.intent().dirty_ranges();
-  for (uint64_t p : pages) {
-    for (uint64_t s = p * 64; s < p * 64 + 64; ++s) {
-      if (s < off || s >= off + o.member_size.value()) continue;
-      if (images[0].word(Sector(s)) == images[1].word(Sector(s))) continue;
-      ++out.differing_sectors;
-      if (!full && !in_ranges(marked, s - off)) ++out.uncovered_sectors;
-    }
+  for (const SectorRange& bad : inconsistent_ranges(member_images(a, images))) {
+    out.differing_sectors += bad.count.value();
+    if (!full) out.uncovered_sectors += uncovered_in(marked, bad);
   }
   a.wait_sync_done();
   out.resync_sectors = a.counters().resync_sectors;
-  std::vector<uint64_t> diff;
-  r.disks[0]->capture().media.differing_pages(r.disks[1]->capture().media, diff);
-  out.converged = true;
-  for (uint64_t p : diff)
-    for (uint64_t s = std::max(p * 64, off); s < std::min(p * 64 + 64, off + o.member_size.value()); ++s)
-      if (r.disks[0]->current_word(Sector(s)) != r.disks[1]->current_word(Sector(s))) out.converged = false;
+  std::vector<disk::DiskImage> now;
+  for (const auto& d : r.disks) now.push_back(d->current_image());
+  out.converged = total_sectors(inconsistent_ranges(member_images(a, now))) == 0;
   return out;
 }
 
-// Power loss where member 0 keeps every cached and in-flight write and member
-// 1 keeps only its media: the widest mirror divergence the crash model allows.
+// Power loss where the even-numbered members keep every cached and in-flight
+// write and the odd-numbered ones only their media: the widest divergence the
+// crash model allows between mirrors (raid1, raid10 near-2 pairs) and between
+// data and parity (raid5).
 std::vector<disk::DiskImage> adversarial_crash(const Rig& r) {
   std::vector<const disk::Disk*> ds;
   for (const auto& d : r.disks) ds.push_back(d.get());
   const faults::CrashState st = faults::capture(ds);
   faults::CrashStateChoice choice(st.disks.size());
-  const disk::Disk::CrashLayers& l0 = st.disks[0];
-  for (uint32_t i = 0; i < l0.cached.size(); ++i) choice[0].cached_kept.push_back(i);
-  for (uint32_t i = 0; i < l0.in_flight.size(); ++i) {
-    faults::TornWrite tw{i, {}};
-    const uint64_t blocks = l0.in_flight[i]->count.value() / l0.block_sectors;
-    for (uint32_t b = 0; b < blocks; ++b) tw.blocks.push_back(b);
-    if (!tw.blocks.empty()) choice[0].torn.push_back(std::move(tw));
+  for (size_t m = 0; m < st.disks.size(); m += 2) {
+    const disk::Disk::CrashLayers& l = st.disks[m];
+    for (uint32_t i = 0; i < l.cached.size(); ++i) choice[m].cached_kept.push_back(i);
+    for (uint32_t i = 0; i < l.in_flight.size(); ++i) {
+      faults::TornWrite tw{i, {}};
+      const uint64_t blocks = l.in_flight[i]->count.value() / l.block_sectors;
+      for (uint32_t b = 0; b < blocks; ++b) tw.blocks.push_back(b);
+      if (!tw.blocks.empty()) choice[m].torn.push_back(std::move(tw));
+    }
   }
   return faults::apply_crash(st, choice);
 }
@@ -164,13 +175,17 @@ bool CompareRow::properties_held() const {
 }
 
 CompareRow run_intent_comparison_row(const CompareOptions& o, IntentType type, uint32_t depth) {
+  SIM_ASSERT(o.level == 1 || o.level == 10 || o.level == 5);
+  SIM_ASSERT(o.members() >= (o.level == 5 ? 3 : 2));
   CompareRow row;
+  row.level = o.level;
   row.type = type;
   row.iodepth = depth;
-  const uint64_t seed = sim::mix64(o.seed * 1000 + depth);
+  // raid1 keeps the seed of the first (raid1-only) comparison.
+  const uint64_t seed = sim::mix64(o.seed * 1000 + depth) ^ (o.level == 1 ? 0 : sim::mix64(o.level));
   Rig r;
   r.sim = std::make_unique<sim::Simulator>(seed);
-  for (int i = 0; i < 2; ++i)
+  for (int i = 0; i < o.members(); ++i)
     r.disks.push_back(std::make_unique<disk::Disk>(*r.sim, "disk" + std::to_string(i), disk_config(o, seed, i)));
   const ArrayConfig cfg = array_config(o, type);
   std::unique_ptr<Array> a = Array::create(*r.sim, r.ptrs(), cfg);
@@ -215,10 +230,12 @@ std::vector<CompareRow> run_intent_comparison(const CompareOptions& o) {
 std::string format_comparison(const std::vector<CompareRow>& rows, const CompareOptions& o) {
   std::string s;
   char buf[512];
+  const char* level = o.level == 1 ? "raid1" : o.level == 10 ? "raid10 near-2 (chunk 512 KiB)"
+                                                              : "raid5 left-symmetric (chunk 512 KiB)";
   std::snprintf(buf, sizeof buf,
-                "raid1, 2 x %s members of %llu MiB, %u B random writes over the whole array, "
+                "%s, %d x %s members of %llu MiB, %u B random writes over the whole array, "
                 "%llu writes per burst, seed %llu\n\n",
-                o.profile == disk::Profile::nvme ? "nvme" : "other",
+                level, o.members(), o.profile == disk::Profile::nvme ? "nvme" : "other",
                 static_cast<unsigned long long>(o.member_size.bytes() >> 20), o.block_bytes,
                 static_cast<unsigned long long>(o.ios), static_cast<unsigned long long>(o.seed));
   s += buf;
@@ -238,9 +255,10 @@ std::string format_comparison(const std::vector<CompareRow>& rows, const Compare
     for (const CrashOutcome& c : r.crashes) s += " " + std::to_string(c.resync_sectors) + " |";
     s += r.properties_held() ? " held |\n" : " FAILED |\n";
   }
-  s += "\nChecks per crash: differing = sectors where the mirrors disagree after the crash; "
-       "uncovered = of those, not marked by the loaded intent record; converged = mirrors equal "
-       "after the resync.\n\n";
+  s += "\nChecks per crash (intent-space sectors): differing = sectors where the redundancy "
+       "disagrees after the crash (mirrors / copies differ, raid5 parity != XOR of data); "
+       "uncovered = of those, not marked by the loaded intent record (none after a full resync); "
+       "converged = nothing disagrees after the resync.\n\n";
   for (const CompareRow& r : rows)
     for (const CrashOutcome& c : r.crashes) {
       std::snprintf(buf, sizeof buf, "- %s iodepth %u crash +%llds: %s, differing %llu, uncovered %llu, %s\n",

@@ -1,10 +1,13 @@
-// The intent-backend comparison of issue 4: raid1 on two nvme members, 4 KiB
+// The intent-backend comparison of issues 4 and 8: raid1 on two nvme members
+// (or raid10 near-2 / raid5 left-symmetric on `raid_disks` members), 4 KiB
 // random writes over the whole array at a given iodepth (one IO per
 // submission call), then power loss 0 s, 10 s and 60 s after the burst,
 // assembly from the media only and the resync it needs.
 //
-// The crash keeps everything member 0 had cached or in flight and nothing of
-// member 1 (the widest divergence the crash model allows).
+// The crash keeps everything the even-numbered members had cached or in
+// flight and nothing of the odd-numbered ones (raid1: member 0 keeps all,
+// member 1 its media only; raid10 near-2: every copy pair is split; raid5:
+// data and parity of a row are split: the write hole).
 //
 // Per (backend, iodepth) row: metadata writes and bytes per user write/byte
 // (intent + md superblock member requests, summed over members, counted from
@@ -14,6 +17,9 @@
 // coverage (every sector where the mirrors differ after the crash is marked
 // by the loaded intent record; `none` promises a full resync), convergence
 // (mirrors equal after the resync) and no online intent-before-data violation.
+// Coverage and convergence are judged level-generically in INTENT SPACE
+// (consistency.h: raid1 / raid5 member data sectors, raid10 array sectors);
+// resync sectors are counted in the same space.
 //
 // `mdsim compare` (CLI) prints format_comparison(run_intent_comparison(opts)).
 #pragma once
@@ -29,6 +35,8 @@ namespace mdsim::md {
 
 struct CompareOptions {
   uint64_t seed = 1;
+  int level = 1;                                   // 1, 10 or 5
+  int raid_disks = 0;                              // 0 = level default (see members())
   SectorCount member_size = SectorCount(2097152);  // 1 GiB of data per member
   uint64_t ios = 20000;                            // user writes per burst
   uint32_t block_bytes = 4096;
@@ -37,18 +45,21 @@ struct CompareOptions {
   std::vector<IntentType> backends{IntentType::none, IntentType::bitmap, IntentType::llbitmap,
                                    IntentType::journal, IntentType::ours};
   disk::Profile profile = disk::Profile::nvme;
+  // Members used: raid_disks, or 2 for raid1 and 4 for raid10 / raid5.
+  int members() const { return raid_disks > 0 ? raid_disks : (level == 1 ? 2 : 4); }
 };
 
 struct CrashOutcome {
   int64_t after_s = 0;
   uint64_t resync_sectors = 0;
-  uint64_t differing_sectors = 0;   // mirrors disagree right after the crash
+  uint64_t differing_sectors = 0;   // redundancy disagrees right after the crash (intent space)
   uint64_t uncovered_sectors = 0;   // of those, not marked by the intent record
   bool converged = false;
   std::string decision;             // assembly decision
 };
 
 struct CompareRow {
+  int level = 1;
   IntentType type = IntentType::none;
   uint32_t iodepth = 1;
   uint64_t user_writes = 0;
@@ -64,6 +75,8 @@ struct CompareRow {
   bool properties_held() const;
 };
 
+// REQUIRES: opts.level in {1, 10, 5}; members() >= 2 (raid1), >= 2 (raid10),
+// >= 3 (raid5).
 std::vector<CompareRow> run_intent_comparison(const CompareOptions& opts);
 CompareRow run_intent_comparison_row(const CompareOptions& opts, IntentType type, uint32_t iodepth);
 // A Markdown table (one row per backend and iodepth) plus the check summary.
