@@ -155,6 +155,14 @@ class ViolationBuilder {
 
 // --- checks -------------------------------------------------------------------
 
+std::vector<Sector> specified_only(const Oracle& oracle, std::span<const Sector> candidates) {
+  std::vector<Sector> out;
+  out.reserve(candidates.size());
+  for (Sector s : candidates)
+    if (!oracle.unspecified(s)) out.push_back(s);
+  return out;
+}
+
 CheckResult check_coverage(const ArrayView& view, std::span<const Sector> candidates,
                            const RangeSet& will_resync, SectorCount chunk_sectors) {
   const auto members = in_sync_members(view);
@@ -175,6 +183,7 @@ CheckResult check_convergence(const ArrayView& view, std::span<const Sector> can
   ViolationBuilder vb(view, "convergence", chunk_sectors);
   uint64_t examined = 0;
   for (Sector s : candidates) {
+    if (oracle.unspecified(s)) continue;  // content may come from a discard
     ++examined;
     std::string why;
     if (!members_agree(view, members, s)) {
@@ -202,7 +211,7 @@ CheckResult check_durability(const ArrayView& view, const Oracle& oracle,
   ViolationBuilder vb(view, "durability", chunk_sectors);
   uint64_t examined = 0;
   for (Sector s : sectors) {
-    if (!oracle.has_durable(s, nullptr)) continue;
+    if (!oracle.has_durable(s, nullptr) || oracle.unspecified(s)) continue;
     ++examined;
     for (int m : members) {
       if (!view.member_has_sector(m, s) || oracle.allowed(s, view.data_word(m, s))) continue;

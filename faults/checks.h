@@ -86,13 +86,17 @@ struct CheckResult {
 
 inline constexpr uint64_t kMaxReportedSectors = 8;
 
+// The candidates whose content the oracle specifies (drops sectors whose
+// content may come from a discard: md promises nothing there).
+std::vector<Sector> specified_only(const Oracle& oracle, std::span<const Sector> candidates);
+
 // coverage: every candidate sector where in-sync members disagree lies in a
 // range the assembled array will resync. REQUIRES: chunk_sectors > 0.
 CheckResult check_coverage(const ArrayView& view, std::span<const Sector> candidates,
                            const RangeSet& will_resync, SectorCount chunk_sectors);
 
 // convergence (after resync): in-sync members agree on every candidate sector
-// and hold a value the user could have seen.
+// and hold a value the user could have seen (unspecified sectors skipped).
 CheckResult check_convergence(const ArrayView& view, std::span<const Sector> candidates,
                               const Oracle& oracle, SectorCount chunk_sectors);
 

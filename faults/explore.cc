@@ -180,7 +180,7 @@ void Explorer::check_choice(OpsRunner& run, const CrashState& st, const CrashSta
   sum_.efficiency.resync_sectors += e.resync_sectors;
   sum_.efficiency.inconsistent_sectors += e.inconsistent_sectors;
   sum_.efficiency.inconsistent_chunks += e.inconsistent_chunks;
-  if (auto r = check_coverage(view, cand, f.will_resync, f.chunk); !r.held)
+  if (auto r = check_coverage(view, specified_only(run.oracle(), cand), f.will_resync, f.chunk); !r.held)
     return record_failure(r, run.oracle(), nullptr, event, "crash state");
   if (auto r = check_durability(view, run.oracle(), f.chunk, cand); !r.held)
     return record_failure(r, run.oracle(), nullptr, event, "crash state");
@@ -226,7 +226,8 @@ void Explorer::deep_state(OpsRunner& run, const CrashState& st, std::vector<Disk
     ImageView view(images2, w->array->data_offset(), trusted_members(*w->array));
     const auto cand = run.oracle().written_sectors();
     const SectorCount cs = report_chunk(w->array.get());
-    if (auto r = check_coverage(view, cand, will_resync(*w->array, w->decision), cs); !r.held)
+    if (auto r = check_coverage(view, specified_only(run.oracle(), cand), will_resync(*w->array, w->decision), cs);
+        !r.held)
       return record_failure(r, run.oracle(), w->array.get(), event, "double crash during resync");
   }
   if (!settle(*w, 5'000'000)) {

@@ -71,6 +71,10 @@ OpsSetup campaign_setup(md::Mutant m, uint64_t seed) {
   s.size_bytes = 16ull << 20;
   s.intent.type = backend_of(m);
   s.intent.chunk_bytes = s.intent.type == md::IntentType::none ? 0 : 64 << 10;
+  // raid1 resync windows are 64 KiB and chunk-aligned, so with 64 KiB chunks
+  // cond_end_sync never sees a mid-chunk position and this mutant would be
+  // equivalent to the clean engine: give it chunks larger than a window.
+  if (m == md::Mutant::llbitmap_cond_end_sync_partial) s.intent.chunk_bytes = 256 << 10;
   s.mutants.set(m);
   return s;
 }

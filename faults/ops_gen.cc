@@ -82,6 +82,49 @@ void degraded_episode(sim::Prng& rng, const GenConfig& cfg, std::vector<Op>& ops
   }
 }
 
+// A member so slow that a write stays in flight across barrier_idle and a
+// daemon pass, with more writes arriving while the pass waits for the page
+// to drain, sometimes a power loss with the slow write half done. Reaches the
+// llbitmap barrier / daemon orderings (md-internals 3.9 items 1, 4).
+void inflight_episode(sim::Prng& rng, const GenConfig& cfg, std::vector<Op>& ops) {
+  static constexpr uint32_t kFactors[] = {10'000, 100'000, 300'000, 1'000'000};
+  const int d = static_cast<int>(rng.below(static_cast<uint64_t>(cfg.disks)));
+  ops.push_back(Op{.kind = OpKind::slow_disk, .disk = d, .factor = kFactors[rng.below(4)]});
+  for (uint64_t k = 0, n = 1 + rng.below(3); k < n; ++k) {
+    ops.push_back(io_op(OpKind::write, rng, cfg));
+    ops.push_back(advance_op(rng));
+    if (rng.chance(sim::Ratio{1, 2})) ops.push_back(Op{.kind = OpKind::daemon_tick});
+  }
+  if (cfg.power_loss && rng.chance(sim::Ratio{1, 2}))
+    ops.push_back(Op{.kind = OpKind::power_loss, .choice = rng.below(1u << 20)});
+  ops.push_back(Op{.kind = OpKind::slow_disk, .disk = d, .factor = 1});
+}
+
+// Writes left half done by a power loss, then a SLOW resync of them that is
+// interrupted: by time passing (checkpoints, daemon passes), by a member
+// failing (aborted resync) and coming back (recovery while rebuilding), and by
+// a second power loss. Reaches end_sync on an aborted chunk, cond_end_sync
+// mid-chunk and assembly while a member rebuilds (3.9 items 3, 4).
+void resync_episode(sim::Prng& rng, const GenConfig& cfg, std::vector<Op>& ops) {
+  if (!cfg.power_loss) return;
+  for (uint64_t k = 0, n = 1 + rng.below(3); k < n; ++k) ops.push_back(io_op(OpKind::write, rng, cfg));
+  ops.push_back(Op{.kind = OpKind::power_loss, .choice = rng.below(1u << 20)});
+  static constexpr uint32_t kFactors[] = {100, 1'000, 10'000, 100'000};
+  const int d = static_cast<int>(rng.below(static_cast<uint64_t>(cfg.disks)));
+  ops.push_back(Op{.kind = OpKind::slow_disk, .disk = d, .factor = kFactors[rng.below(4)]});
+  ops.push_back(advance_op(rng));
+  if (cfg.faults && rng.chance(sim::Ratio{1, 2})) {
+    const int f = static_cast<int>(rng.below(static_cast<uint64_t>(cfg.disks)));
+    ops.push_back(Op{.kind = OpKind::fail_disk, .disk = f});
+    for (uint64_t k = 0, n = rng.below(3); k < n; ++k) ops.push_back(Op{.kind = OpKind::daemon_tick});
+    ops.push_back(Op{.kind = OpKind::readd_disk, .disk = f});
+    ops.push_back(advance_op(rng));
+  }
+  for (uint64_t k = 0, n = rng.below(3); k < n; ++k) ops.push_back(Op{.kind = OpKind::daemon_tick});
+  if (rng.chance(sim::Ratio{2, 3})) ops.push_back(Op{.kind = OpKind::power_loss, .choice = rng.below(1u << 20)});
+  ops.push_back(Op{.kind = OpKind::slow_disk, .disk = d, .factor = 1});
+}
+
 }  // namespace
 
 std::vector<Op> generate_ops(sim::Prng& rng, const GenConfig& cfg) {
@@ -107,10 +150,16 @@ std::vector<Op> generate_ops(sim::Prng& rng, const GenConfig& cfg) {
       ops.push_back(Op{.kind = OpKind::start_resync});
     } else if (r < 92) {
       if (cfg.power_loss) ops.push_back(Op{.kind = OpKind::power_loss, .choice = rng.below(1u << 20)});
-    } else if (cfg.faults && rng.chance(sim::Ratio{1, 2})) {
+    } else if (!cfg.faults) {
+      continue;
+    } else if (const uint64_t e = rng.below(8); e < 4) {
       ops.push_back(fault_op(rng, cfg));
-    } else if (cfg.faults) {
+    } else if (e < 6) {
       degraded_episode(rng, cfg, ops);
+    } else if (e < 7) {
+      inflight_episode(rng, cfg, ops);
+    } else {
+      resync_episode(rng, cfg, ops);
     }
   }
   return ops;

@@ -6,7 +6,10 @@
 // hot chunks; some joined into one submission call), discards, flushes, waits,
 // time advances across safemode / barrier_idle / daemon periods, power losses
 // at any point (with a choice seed), member failure, removal, re-add, bad
-// blocks, write errors, slow members, resync starts.
+// blocks, write errors, slow members, resync starts; and episodes built for
+// orderings a flat mix rarely reaches: a degraded run and re-add, writes held
+// in flight across daemon passes by a very slow member, and a slow resync
+// interrupted by time, member failure / re-add and a second power loss.
 #pragma once
 
 #include <cstdint>

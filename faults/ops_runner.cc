@@ -58,7 +58,8 @@ void OpsRunner::build_world_from(std::vector<DiskImage> images) {
   outcome_.efficiency.inconsistent_sectors += e.inconsistent_sectors;
   outcome_.efficiency.inconsistent_chunks += e.inconsistent_chunks;
   if (auto r = check_durability(view, oracle_, cs); !r.held) return fail(r);
-  if (auto r = check_coverage(view, candidates, resync, cs); !r.held) return fail(r);
+  if (auto r = check_coverage(view, specified_only(oracle_, candidates), resync, cs); !r.held)
+    return fail(r);
 }
 
 RunOutcome OpsRunner::run(std::span<const Op> ops) {
@@ -176,7 +177,7 @@ void OpsRunner::submit_discard(const Op& op) {
   if (outcome_.failed) return;
   // Oracle ids of discards live above any write id (the array never sees them).
   const uint64_t id = (1ull << 62) + next_write_id_++;
-  oracle_.write_submitted(id, Sector(start), SectorCount(n), std::vector<uint64_t>(n, 0));
+  oracle_.discard_submitted(id, Sector(start), SectorCount(n));
   in_flight_.push_back({id, start, start + n});
   md::UserIo io{md::UserOp::discard, Sector(start), SectorCount(n), 0, id};
   world_->array->submit(io, [this](const md::UserIo& done, const md::UserResult&) { user_io_done(done.tag); });

@@ -19,6 +19,11 @@ void Oracle::write_submitted(uint64_t id, Sector start, SectorCount count,
     history_[start.value() + i].push_back(Version{index, words[i]});
 }
 
+void Oracle::discard_submitted(uint64_t id, Sector start, SectorCount count) {
+  write_submitted(id, start, count, std::vector<uint64_t>(count.value(), 0));
+  writes_.back().discard = true;
+}
+
 void Oracle::write_completed(uint64_t id, bool fua) {
   auto it = write_index_.find(id);
   SIM_ASSERT(it != write_index_.end());
@@ -87,6 +92,20 @@ bool Oracle::allowed(Sector sector, uint64_t word) const {
     const Write& w = writes_[v.write_index];
     const bool superseded = w.complete_seq != 0 && w.complete_seq < barrier;
     if (!superseded) return true;
+  }
+  return false;
+}
+
+bool Oracle::unspecified(Sector sector) const {
+  auto it = history_.find(sector.value());
+  if (it == history_.end()) return false;
+  const uint64_t barrier = max_durable_submit(it->second, writes_);
+  for (const Version& v : it->second) {
+    const Write& w = writes_[v.write_index];
+    if (!w.discard) continue;
+    // Superseded: completed before the latest durable write was submitted
+    // (the latest durable write itself may be the discard: still unspecified).
+    if (!(w.complete_seq != 0 && w.complete_seq < barrier)) return true;
   }
   return false;
 }

@@ -13,7 +13,11 @@
 // supersede. D supersedes W iff W completed before D was submitted (then D is
 // ordered after W on every medium, and D is durable).
 //
-// Discards are writes of 0 (the modelled member disks zero discarded ranges).
+// Discards are writes of 0 (the modelled member disks zero discarded ranges),
+// but md does not promise what a discarded block reads back (llbitmap records
+// a discard as Unwritten and never resyncs it; a crash can leave one mirror
+// discarded and the other not). A sector whose content may still come from a
+// discard is UNSPECIFIED: the checks skip it (docs/verification.md).
 //
 // Invariants:
 //  (1) each write id is submitted once and completed at most once;
@@ -39,6 +43,9 @@ class Oracle {
   // REQUIRES: id unused; words.size() == count (one content word per sector).
   void write_submitted(uint64_t id, Sector start, SectorCount count,
                        std::span<const uint64_t> words);
+  // A discard: a write of zeros whose content md does not promise.
+  // REQUIRES: id unused.
+  void discard_submitted(uint64_t id, Sector start, SectorCount count);
   // REQUIRES: id submitted and not yet completed.
   void write_completed(uint64_t id, bool fua);
   // A flush request: every write completed before submission becomes durable
@@ -52,6 +59,9 @@ class Oracle {
 
   // May `word` be in `sector` after a crash at this point?
   bool allowed(Sector sector, uint64_t word) const;
+  // May the sector's content still come from a discard (some discard to it
+  // not superseded by a durable write)? Then no value is promised.
+  bool unspecified(Sector sector) const;
   // The value that must survive (latest durable write's word), if any.
   bool has_durable(Sector sector, uint64_t* word) const;
   // Sectors ever written, in increasing order (for checks walking them).
@@ -67,6 +77,7 @@ class Oracle {
     uint64_t submit_seq = 0;
     uint64_t complete_seq = 0;  // 0 = not completed
     bool durable = false;
+    bool discard = false;
   };
   struct Version {
     uint32_t write_index;  // into writes_

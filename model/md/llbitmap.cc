@@ -170,21 +170,30 @@ void Llbitmap::end_write(Sector offset, SectorCount sectors) {
   for (uint32_t p = page_of(start); p <= page_of(end); ++p) release_barrier(p);
 }
 
-// Discard only whole chunks: start rounds up.
+// Discard only WHOLE chunks: start rounds up and the end rounds down to the
+// last chunk the range covers entirely. (Rounding the last SECTOR down, as
+// before, made a partly discarded last chunk Unwritten: its other sectors
+// were then skipped by recovery, and a re-added member kept stale data there.
+// Found by the clean-engine hunt; scenarios/regressions/llbitmap-discard-partial-last-chunk.json.)
+bool Llbitmap::whole_chunks(Sector offset, SectorCount sectors, uint64_t& start, uint64_t& end) const {
+  if (sectors.value() == 0) return false;
+  start = (offset.value() + chunk_.value() - 1) / chunk_.value();
+  const uint64_t past = (offset.value() + sectors.value()) / chunk_.value();  // first chunk not wholly covered
+  if (past == 0 || start >= past || start >= chunks_) return false;
+  end = std::min(past - 1, chunks_ - 1);
+  return true;
+}
+
 sim::Task Llbitmap::start_discard(Sector offset, SectorCount sectors) {
-  if (sectors.value() == 0) co_return;
-  const uint64_t start = (offset.value() + chunk_.value() - 1) / chunk_.value();
-  const uint64_t end = std::min((offset.value() + sectors.value() - 1) / chunk_.value(), chunks_ - 1);
-  if (start > end) co_return;
+  uint64_t start = 0, end = 0;
+  if (!whole_chunks(offset, sectors, start, end)) co_return;
   for (uint32_t p = page_of(start); p <= page_of(end); ++p) co_await raise_barrier(p);
   run(start, end, Action::Discard);
 }
 
 void Llbitmap::end_discard(Sector offset, SectorCount sectors) {
-  if (sectors.value() == 0) return;
-  const uint64_t start = (offset.value() + chunk_.value() - 1) / chunk_.value();
-  const uint64_t end = std::min((offset.value() + sectors.value() - 1) / chunk_.value(), chunks_ - 1);
-  if (start > end) return;
+  uint64_t start = 0, end = 0;
+  if (!whole_chunks(offset, sectors, start, end)) return;
   for (uint32_t p = page_of(start); p <= page_of(end); ++p) release_barrier(p);
 }
 

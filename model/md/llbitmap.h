@@ -37,6 +37,8 @@ class Llbitmap final : public IntentBackend {
   void end_write(Sector offset, SectorCount sectors) override;
   sim::Task start_discard(Sector offset, SectorCount sectors) override;
   void end_discard(Sector offset, SectorCount sectors) override;
+  // The chunks [start, end] a discard covers entirely; false if none.
+  bool whole_chunks(Sector offset, SectorCount sectors, uint64_t& start, uint64_t& end) const;
   sim::Task unplug() override;
 
   sim::Duration daemon_sleep() const override { return daemon_sleep_; }

@@ -170,7 +170,11 @@ void Mddev::submit_member(int member, disk::IoRequest req, disk::Disk::Done done
     ev.count = ir.count;
     ev.at = sim_.now();
     if (config_.check_intent_before_data) {
-      ev.intent_covered = intent_->media_covers(member, ev.member_offset, ev.count);
+      // A member discard needs no intent: md promises nothing about discarded
+      // content (llbitmap_start_discard rounds to whole chunks and marks them
+      // Unwritten; a partial chunk is left alone), so only writes are checked.
+      ev.intent_covered = req.op == disk::IoOp::discard ||
+                          intent_->media_covers(member, ev.member_offset, ev.count);
       if (!ev.intent_covered) {
         counters_.intent_violations++;
         sim_.trace().record(sim_.now(), kTraceViolation, actor_, member,

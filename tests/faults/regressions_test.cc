@@ -1,7 +1,8 @@
 // Regression scenarios (scenarios/regressions/*.json, md-internals 3.9): each
 // is a saved ops counterexample with the mutant that reintroduces the upstream
 // bug. Each must FAIL (with the saved property) with its mutant on and PASS
-// with the mutant off.
+// with the mutant off. A scenario naming no mutant and expecting "pass" is a
+// former false alarm / engine bug of the CLEAN engine: it must pass.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -22,7 +23,14 @@ TEST(Regressions, EachFailsWithItsMutantAndPassesWithout) {
     std::ifstream f(entry.path());
     const nlohmann::json j = nlohmann::json::parse(f);
     const OpsScenario s = scenario_from_json(j);
-    ASSERT_FALSE(s.setup.mutants.empty()) << entry.path() << ": names no mutant";
+    if (s.setup.mutants.empty()) {
+      ASSERT_EQ(j.at("expect").at("verdict").get<std::string>(), "pass") << entry.path();
+      OpsRunner clean(s.setup);
+      const RunOutcome out = clean.run(s.ops);
+      EXPECT_FALSE(out.failed) << entry.path() << "\n" << (out.failure ? out.failure->text() : "");
+      ++checked;
+      continue;
+    }
     const std::string expected = j.at("expect").at("failed_checks").at(0).get<std::string>();
     OpsRunner with(s.setup);
     const RunOutcome bad = with.run(s.ops);
