@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "model/md/barrier.h"
+#include "model/md/live_set.h"
 #include "model/md/md_array.h"
 #include "model/md/personality.h"
 #include "model/md/plug.h"
@@ -31,6 +32,7 @@ inline constexpr uint64_t kResyncSectors = 128;  // RESYNC_SECTORS (64 KiB)
 
 // One user request's life in raid1 (struct r1bio).
 struct R1Bio {
+  size_t live_index = 0;  // in Raid1::live_bios_
   std::shared_ptr<MasterIo> master;  // shared by the parts of a split write
   Sector sector;          // array sector == intent space for raid1
   uint64_t stamp_offset = 0;  // offset of this part within the user write
@@ -94,6 +96,7 @@ class Raid1 final : public Personality {
   Barrier barrier_;
   std::vector<MemberBio> pending_bio_list_;
   std::deque<R1Bio*> retry_list_;      // read errors (raid1d)
+  LiveSet<R1Bio> live_bios_;  // owns every r1bio in flight
   std::deque<R1Bio*> write_finished_;  // write errors (handle_write_finished)
   sim::WaitQueue raid1d_wq_;
   sim::WaitQueue behind_wq_;

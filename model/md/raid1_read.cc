@@ -31,7 +31,7 @@ int Raid1::read_balance(Sector s, SectorCount n, int exclude) const {
 sim::Task Raid1::read_request(std::unique_ptr<MasterIo> io) {
   const Sector s = io->io.sector;
   co_await barrier_.wait_read_barrier(s);
-  auto* r1 = new R1Bio;
+  R1Bio* r1 = live_bios_.add(std::make_unique<R1Bio>());
   ++r1bios_;
   r1->master = std::move(io);
   r1->sector = s;
@@ -49,7 +49,7 @@ void Raid1::submit_read(R1Bio* r1) {
     barrier_.allow_barrier(r1->sector);
     md_.complete_user(*r1->master, false);
     --r1bios_;
-    delete r1;
+    live_bios_.done(r1);
     return;
   }
   disk::IoRequest req;
@@ -63,7 +63,7 @@ void Raid1::submit_read(R1Bio* r1) {
       barrier_.allow_barrier(r1->sector);
       md_.complete_user(*r1->master, true);
       --r1bios_;
-      delete r1;
+      live_bios_.done(r1);
       return;
     }
     // raid1_end_read_request: R1BIO_ReadError, handled by raid1d.

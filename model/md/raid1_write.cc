@@ -92,7 +92,7 @@ sim::Task Raid1::write_part(std::shared_ptr<MasterIo> io, Sector s, SectorCount 
   // md_account_bio -> bitmap start_write / start_discard.
   if (discard) co_await intent.start_discard(s, n);
   else co_await intent.start_write(s, n);
-  auto* r1 = new R1Bio;
+  R1Bio* r1 = live_bios_.add(std::make_unique<R1Bio>());
   ++r1bios_;
   r1->master = std::move(io);
   r1->sector = s;
@@ -191,7 +191,7 @@ void Raid1::close_write(R1Bio* r1) {
     complete_part(*r1->master, r1->uptodate);
   }
   --r1bios_;
-  delete r1;
+  live_bios_.done(r1);
 }
 
 sim::Task Raid1::handle_write_finished(R1Bio* r1) {
