@@ -99,16 +99,24 @@ sim::Task Epochmap::start_discard(Sector offset, SectorCount sectors) {
 }
 void Epochmap::end_discard(Sector offset, SectorCount sectors) { end_write(offset, sectors); }
 
-// Every block changed since the last round, stamped with the current epoch.
+// Every block changed since the last round, stamped with the current epoch;
+// adjacent changed blocks go out as one request (each block is still
+// self-describing, so a torn request leaves every block old or new).
 sim::Task Epochmap::write_round() {
   std::vector<MetaWrite> writes;
+  uint32_t prev = geo_.blocks;
   for (uint32_t b = 0; b < geo_.blocks; ++b) {
     if (!ctl_[b].mem_dirty) continue;
     ctl_[b].mem_dirty = false;
     uint8_t* p = &img_[static_cast<size_t>(b) * geo_.io_size];
     epm::stamp(p, tag_, cur_epoch_);
-    writes.push_back(MetaWrite{SectorCount(geo_.block_offset_sectors(b)),
-                               std::vector<uint8_t>(p, p + geo_.io_size)});
+    if (prev + 1 == b && !writes.empty()) {
+      writes.back().bytes.insert(writes.back().bytes.end(), p, p + geo_.io_size);
+    } else {
+      writes.push_back(MetaWrite{SectorCount(geo_.block_offset_sectors(b)),
+                                 std::vector<uint8_t>(p, p + geo_.io_size)});
+    }
+    prev = b;
   }
   co_await write_batch(host_, std::move(writes), &media_);
 }
@@ -159,7 +167,6 @@ sim::Task Epochmap::create(bool assume_clean) {
 }
 
 sim::Task Epochmap::load(Sector resync_offset) {
-  (void)resync_offset;
   const uint32_t io = host_.logical_block_bytes();
   std::vector<uint8_t> head = co_await read_area(host_, SectorCount(0), SectorCount(io / 512));
   SIM_ASSERT_MSG(!head.empty(), "epochmap: superblock read failed");
@@ -187,19 +194,48 @@ sim::Task Epochmap::load(Sector resync_offset) {
     ctl_[b].last_touch = host_.sim().now();
   }
   cur_epoch_ = max_epoch + 1;
-  sync_img_ = img_;
-  if (stale_)
-    for (uint64_t c = 0; c < geo_.chunks; ++c) {
-      const size_t p = bit_pos(c);
-      sync_img_[p / 8] |= static_cast<uint8_t>(1u << (p % 8));
-    }
+  // bitmap_load's rule (md_bitmap_init_from_disk): a set bit needs a resync
+  // only if its chunk ends at or past `start`; after a clean shutdown
+  // (resync_offset = MaxSector) none does, the bits just wait for cleaning.
+  // Degraded with writes since the last cleaning: everything set is needed.
+  const Sector start =
+      (!host_.degraded() || events_cleared_ == host_.events()) ? resync_offset : Sector(0);
+  sync_img_.assign(img_.size(), 0);
+  for (uint64_t c = 0; c < geo_.chunks; ++c) {
+    const bool needed = stale_ || (bit(img_, c) && (c + 1) * geo_.chunk_sectors >= start.value());
+    const size_t p = bit_pos(c);
+    if (needed) sync_img_[p / 8] |= static_cast<uint8_t>(1u << (p % 8));
+  }
   loaded_ = true;
   if (needs_sync()) host_.request_resync();
 }
 
 sim::Task Epochmap::update_sb() {
   if (!loaded_) co_return;
+  clean_on_sb_round();
   co_await write_superblock();
+}
+
+// Piggy-back cleaning: a superblock round with no write in flight anywhere
+// (md's safemode "clean" round, or the "active" round before the first
+// write after it) advances the epoch inside the superblock it writes anyway:
+// the whole record is cleaned for zero extra writes.
+void Epochmap::clean_on_sb_round() {
+  if (host_.degraded()) return;
+  bool any = false;
+  for (uint32_t b = 0; b < geo_.blocks; ++b) {
+    const BlockCtl& k = ctl_[b];
+    if (k.inflight > 0 || block_has(sync_img_, b)) return;
+    if (!block_has(img_, b)) continue;
+    if (k.mem_dirty) return;  // its bits are not on media yet: a writer waits
+    any = true;
+  }
+  if (!any) return;
+  for (uint32_t b = 0; b < geo_.blocks; ++b) clear_block(b);
+  events_cleared_ = host_.events();
+  clean_epoch_ = std::max(clean_epoch_, cur_epoch_);
+  ++cur_epoch_;
+  ++sb_round_cleans_;
 }
 
 // Persisted cleaning; see the class comment for the two ways.

@@ -72,8 +72,10 @@ TEST(Epochmap, ConcurrentWritersShareOneRound) {
   for (uint64_t c : {1ull, 2000ull, 2500ull, 3100ull}) r.sim.spawn(w(r.e, c));
   r.advance(sim::Duration::ms(1));
   // The first writer's round has block 0; the three that arrive while it is
-  // in flight share one round for blocks 0 and 1: three writes, not four.
-  EXPECT_EQ(r.host.log().size(), base + 3);
+  // in flight share one round for the adjacent blocks 0 and 1, written as one
+  // request: two writes, not four.
+  EXPECT_EQ(r.host.log().size(), base + 2);
+  EXPECT_EQ(r.host.log().back().bytes.size(), 2u * 512);
 }
 
 TEST(Epochmap, IdleBurstIsCleanedByOneEpochAdvance) {
