@@ -132,7 +132,6 @@ sim::Task Journal::create(bool assume_clean) {
 }
 
 sim::Task Journal::load(Sector resync_offset) {
-  (void)resync_offset;  // entries say what to resync, as a bitmap's bits do
   const uint32_t io = host_.logical_block_bytes();
   std::vector<uint8_t> head = co_await read_area(host_, SectorCount(0), SectorCount(io / 512));
   SIM_ASSERT_MSG(!head.empty(), "journal: superblock read failed");
@@ -150,6 +149,14 @@ sim::Task Journal::load(Sector resync_offset) {
   media_.apply(SectorCount(0), all);
   slots_.assign(geo_.ring_slots, Slot{});
   sync_set_.clear();
+  // bitmap_load's rule (md-internals 1.12): an entry needs a resync only if
+  // it ends at or past `start` = the md superblock's resync_offset (0 when
+  // degraded with writes since the last forgetting). A clean superblock
+  // (MaxSector) or a resync checkpoint means md already knows the range is
+  // in sync: no write was pending when it was written, and a later write
+  // would have made it dirty (resync_offset 0) on media first.
+  const Sector start =
+      (!host_.degraded() || events_cleared_ == host_.events()) ? resync_offset : Sector(0);
   uint32_t newest = geo_.ring_slots;  // slot with the highest sequence number
   uint64_t newest_seq = 0;
   for (uint32_t i = 0; i < geo_.ring_slots; ++i) {
@@ -161,11 +168,16 @@ sim::Task Journal::load(Sector resync_offset) {
     Slot& s = slots_[i];
     s.media = jrnl::decode_slot(&all[(1ull + i) * io], io, tag_);
     if (i == newest && opts_.mutants.on(Mutant::journal_recovery_skips_last)) s.media.pop_back();
-    s.held = !s.media.empty();
-    if (i == 0 && opts_.mutants.on(Mutant::journal_recovery_skips_first_slot)) continue;
-    for (const jrnl::Entry& e : s.media)
-      add_sync_range(e.chunk_seq * jrnl::kEntryChunkSectors,
-                     (e.chunk_seq + e.nr_chunks) * jrnl::kEntryChunkSectors);
+    if (i == 0 && opts_.mutants.on(Mutant::journal_recovery_skips_first_slot)) {
+      s.held = !s.media.empty();
+      continue;
+    }
+    for (const jrnl::Entry& e : s.media) {
+      const uint64_t end = (e.chunk_seq + e.nr_chunks) * jrnl::kEntryChunkSectors;
+      if (end < start.value()) continue;  // synced before the md superblock's checkpoint
+      s.held = true;
+      add_sync_range(e.chunk_seq * jrnl::kEntryChunkSectors, end);
+    }
   }
   const size_t moff = geo_.missing_offset_sectors() * 512;
   missing_.assign(all.begin() + static_cast<ptrdiff_t>(moff), all.end());
