@@ -196,5 +196,52 @@ TEST(Epochmap, DegradedKeepsExactBitsForReadd) {
   EXPECT_FALSE(e2->start_sync(Sector(7 * kChunk), true).value);
 }
 
+// Piggy-back: an md superblock round with nothing in flight cleans the whole
+// record inside the superblock it writes anyway (no extra write); with a
+// write in flight it cleans nothing.
+TEST(Epochmap, SuperblockRoundCleansForFreeWhenNothingIsInFlight) {
+  Rig r;
+  run_task(r.sim, r.e.create(true));
+  r.write(1);
+  r.start(4000);  // in flight
+  size_t base = r.host.log().size();
+  run_task(r.sim, r.e.update_sb());
+  EXPECT_EQ(r.host.log().size(), base + 1);
+  EXPECT_EQ(r.e.sb_round_cleans(), 0u);
+  EXPECT_TRUE(r.e.dirty(1));
+  r.end(4000);
+  base = r.host.log().size();
+  run_task(r.sim, r.e.update_sb());  // md's safemode "clean" round
+  EXPECT_EQ(r.host.log().size(), base + 1);  // the superblock only
+  EXPECT_EQ(r.host.log().back().offset_sectors, 0u);
+  EXPECT_EQ(r.e.sb_round_cleans(), 1u);
+  EXPECT_EQ(r.e.dirty_chunks(), 0u);
+  sim::Simulator s2(6);
+  FakeIntentHost h2(s2, r.host);
+  auto e2 = r.crash_and_load(s2, h2);
+  EXPECT_FALSE(e2->needs_sync());
+  r.write(4000);  // the next write is valid against the new clean_epoch
+  EXPECT_TRUE(r.e.media_covers(0, Sector(4000 * kChunk), SectorCount(8)));
+}
+
+// bitmap_load's rule: after a clean md superblock nothing is resynced, but
+// the bits stay in memory for a re-add recovery; a checkpoint keeps only the
+// chunks ending at or past it.
+TEST(Epochmap, CleanMdSuperblockMeansNoResync) {
+  Rig r;
+  run_task(r.sim, r.e.create(true));
+  r.write(5);
+  r.write(3000);
+  for (uint64_t start : {Sector::max().value(), 4000 * kChunk, uint64_t{0}}) {
+    sim::Simulator s2(6);
+    FakeIntentHost h2(s2, r.host);
+    Epochmap e2(h2, testing::options_for(IntentType::ours));
+    run_task(s2, e2.load(Sector(start)));
+    EXPECT_EQ(e2.needs_sync(), start == 0) << start;
+    EXPECT_TRUE(e2.dirty(5));
+    EXPECT_TRUE(e2.start_sync(Sector(5 * kChunk), false).value);  // a recovery still copies it
+  }
+}
+
 }  // namespace
 }  // namespace mdsim::md
