@@ -98,6 +98,8 @@ class Epochmap final : public IntentBackend {
   uint32_t tag_ = 0;
   std::vector<uint8_t> img_;        // blocks * io_size: header + bits, as written
   std::vector<uint8_t> sync_img_;   // same shape: chunks left to resync
+  std::vector<uint8_t> pass_img_;   // same shape: chunks the running pass synced
+  uint64_t abort_chunk_ = UINT64_MAX;  // first aborted chunk of the running pass
   std::vector<BlockCtl> ctl_;
   GroupCommit commit_;
   MediaView media_;

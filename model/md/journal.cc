@@ -147,6 +147,17 @@ sim::Task Journal::load(Sector resync_offset) {
   SIM_ASSERT_MSG(!all.empty(), "journal: area read failed");
   media_.clear();
   media_.apply(SectorCount(0), all);
+  // The other In_sync members' copies too: a clearing round is one
+  // PREFLUSH|FUA write per member, and a power loss can land after one
+  // member's zeroing (its data durable) and before another's flush (its
+  // cached data lost, its entry still on media). The union of the copies
+  // still marks such a chunk.
+  std::vector<std::vector<uint8_t>> others;
+  const auto sources = host_.metadata_read_sources();
+  for (size_t k = 1; k < sources.size(); ++k) {
+    disk::IoResult r = co_await host_.read_metadata(sources[k], SectorCount(0), SectorCount(total));
+    if (r.ok() && r.bytes.size() == all.size()) others.push_back(std::move(r.bytes));
+  }
   slots_.assign(geo_.ring_slots, Slot{});
   sync_set_.clear();
   // bitmap_load's rule (md-internals 1.12): an entry needs a resync only if
@@ -167,6 +178,9 @@ sim::Task Journal::load(Sector resync_offset) {
   for (uint32_t i = 0; i < geo_.ring_slots; ++i) {
     Slot& s = slots_[i];
     s.media = jrnl::decode_slot(&all[(1ull + i) * io], io, tag_);
+    for (const auto& o : others)
+      for (const jrnl::Entry& e : jrnl::decode_slot(&o[(1ull + i) * io], io, tag_))
+        if (std::find(s.media.begin(), s.media.end(), e) == s.media.end()) s.media.push_back(e);
     if (i == newest && opts_.mutants.on(Mutant::journal_recovery_skips_last)) s.media.pop_back();
     if (i == 0 && opts_.mutants.on(Mutant::journal_recovery_skips_first_slot)) {
       s.held = !s.media.empty();
@@ -181,6 +195,8 @@ sim::Task Journal::load(Sector resync_offset) {
   }
   const size_t moff = geo_.missing_offset_sectors() * 512;
   missing_.assign(all.begin() + static_cast<ptrdiff_t>(moff), all.end());
+  for (const auto& o : others)
+    for (size_t k = 0; k < missing_.size(); ++k) missing_[k] |= o[moff + k];
   forget_.assign(missing_.size(), 0);
   missing_dirty_.assign(geo_.missing_blocks, false);
   if (stale_) add_sync_range(0, host_.sync_size().value());

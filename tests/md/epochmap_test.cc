@@ -168,7 +168,19 @@ TEST(Epochmap, CrashBeforeCleaningResyncsAndThenCleans) {
   s2.run_until(s2.now() + sim::Duration::s(5));
   run_task(s2, e2->daemon_work());  // not while the resync is pending
   EXPECT_TRUE(e2->dirty(7));
+  // A pass that stops inside the group keeps what it did not finish...
+  for (uint64_t c = 0; c < 100; ++c) (void)e2->start_sync(Sector(c * kChunk), false);
+  e2->end_sync(Sector(50 * kChunk), true);
   e2->close_sync();
+  ASSERT_EQ(e2->dirty_ranges().size(), 1u);
+  EXPECT_EQ(e2->dirty_ranges()[0].start, Sector(50 * kChunk));
+  const int asked = h2.resync_requests();
+  run_task(s2, e2->daemon_work());  // ...and asks md for another pass
+  EXPECT_GT(h2.resync_requests(), asked);
+  EXPECT_TRUE(e2->dirty(7));
+  for (uint64_t c = 0; c < kGroup; ++c) (void)e2->start_sync(Sector(c * kChunk), false);
+  e2->close_sync();
+  EXPECT_FALSE(e2->needs_sync());
   run_task(s2, e2->daemon_work());
   EXPECT_FALSE(e2->dirty(7));
   sim::Simulator s3(7);
