@@ -203,7 +203,9 @@ sim::Task Epochmap::load(Sector resync_offset) {
     ctl_[b].last_touch = host_.sim().now();
   }
   uint64_t max_epoch = clean_epoch_;
+  std::vector<std::vector<uint8_t>> counted;  // per copy: the bits it counts, as img_
   for (const auto& copy : copies) {
+    counted.emplace_back(img_.size(), 0);
     const epm::Superblock msb = epm::decode_superblock(copy);
     if (epm::validate(msb, host_.uuid(), io)) continue;
     clean_epoch_ = std::max(clean_epoch_, msb.clean_epoch);
@@ -213,9 +215,18 @@ sim::Task Epochmap::load(Sector resync_offset) {
       if (epm::tag_of(p) != tag_ || epm::epoch_of(p) <= msb.clean_epoch) continue;
       max_epoch = std::max(max_epoch, epm::epoch_of(p));
       uint8_t* q = &img_[static_cast<size_t>(b) * io];
+      std::copy(p + epm::kHeaderBytes, p + io, &counted.back()[static_cast<size_t>(b) * io + epm::kHeaderBytes]);
       for (uint32_t k = epm::kHeaderBytes; k < io; ++k) q[k] |= p[k];
     }
   }
+  // A bit some member's media lacks is rewritten by the first round: a
+  // write finding its bit set in memory relies on it being on every media.
+  for (uint32_t b = 0; b < geo_.blocks; ++b) {
+    const auto lo = static_cast<ptrdiff_t>(b) * io + epm::kHeaderBytes, hi = static_cast<ptrdiff_t>(b + 1) * io;
+    for (const auto& c : counted)
+      if (!std::equal(c.begin() + lo, c.begin() + hi, img_.begin() + lo)) ctl_[b].mem_dirty = true;
+  }
+  commit_.note_change();
   cur_epoch_ = max_epoch + 1;
   // bitmap_load's rule (md_bitmap_init_from_disk): a set bit needs a resync
   // only if its chunk ends at or past `start`; after a clean shutdown

@@ -195,10 +195,16 @@ sim::Task Journal::load(Sector resync_offset) {
   }
   const size_t moff = geo_.missing_offset_sectors() * 512;
   missing_.assign(all.begin() + static_cast<ptrdiff_t>(moff), all.end());
-  for (const auto& o : others)
-    for (size_t k = 0; k < missing_.size(); ++k) missing_[k] |= o[moff + k];
-  forget_.assign(missing_.size(), 0);
   missing_dirty_.assign(geo_.missing_blocks, false);
+  forget_.assign(missing_.size(), 0);
+  // A missing bit some member's media lacks is rewritten by the next round:
+  // a degraded write finding it set in memory relies on it being on media.
+  for (const auto& o : others)
+    for (size_t k = 0; k < missing_.size(); ++k) {
+      if (missing_[k] != o[moff + k]) missing_dirty_[k / geo_.io_size] = true;
+      missing_[k] |= o[moff + k];
+    }
+  if (std::find(missing_dirty_.begin(), missing_dirty_.end(), true) != missing_dirty_.end()) commit_.note_change();
   if (stale_) add_sync_range(0, host_.sync_size().value());
   loaded_ = true;
   if (needs_sync()) host_.request_resync();
