@@ -196,14 +196,27 @@ def bar_plot(rows, y, title, ylabel, label_fmt="{:.0f}"):
     return fig
 
 
+def _us_ticks(ax, decades):
+    """Plain microsecond numbers on a log x axis (1, 2, 5 per decade on a short axis)."""
+    import matplotlib.ticker
+    subs = (1.0, 2.0, 5.0) if decades <= 2.5 else (1.0,)
+    ax.xaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10, subs=subs))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+
+
 def latency_cdf_plot(rows, title):
-    """Write latency CDF per backend, one panel per disk profile: the result's
-    `write_lat_cdf` (fraction of writes with latency <= x, exact at each point;
-    x within 1/256 of a recorded latency). Log x: nvme and hdd differ by ~100x."""
+    """Write latency CDF per backend, one column per disk profile: the result's
+    `write_lat_cdf` (fraction of writes with latency <= x, exact at each point,
+    x within 1/256 of a recorded latency; drawn as steps, so between points the
+    curve is a lower bound). Top row: the CDF; bottom row: the tail, 1 - CDF on
+    a log scale (p99 at 1e-2, p99.9 at 1e-3). Log x: nvme and hdd differ ~100x."""
     import matplotlib.pyplot as plt
     profiles = [p for p in ["nvme", "hdd"] if any(r["profile"] == p for r in rows)]
-    fig, axes = plt.subplots(1, len(profiles), figsize=(11, 4.4), dpi=110, squeeze=False)
-    for ax, prof in zip(axes[0], profiles):
+    fig, axes = plt.subplots(2, len(profiles), figsize=(11, 7.6), dpi=110, squeeze=False,
+                             gridspec_kw={"height_ratios": [3, 2]})
+    for col, prof in enumerate(profiles):
+        top, tail = axes[0][col], axes[1][col]
         for b in BACKENDS:
             r = next((r for r in rows if r["backend"] == b and r["profile"] == prof), None)
             if r is None or not r["cdf"]:
@@ -211,15 +224,27 @@ def latency_cdf_plot(rows, title):
             xs = [p[0] / 1e3 for p in r["cdf"]]
             ys = [p[1] for p in r["cdf"]]
             # Below the first point no write had completed: start the curve at 0.
-            ax.step([xs[0]] + xs, [0.0] + ys, where="post", color=COLORS[b], label=b, linewidth=1.4)
-            ax.plot([r["lat_p99_us"]], [0.99], marker=MARKERS[b], color=COLORS[b], linestyle="none")
-        ax.set_xscale("log")
-        ax.set_ylim(0, 1.02)
-        ax.set_title(f"{prof}: write latency CDF per intent backend (marker: p99)", fontsize=9.5)
-        ax.set_xlabel("write latency (us, log scale)")
-        ax.set_ylabel("fraction of writes with latency <= x")
-        ax.grid(True, which="both", alpha=0.3)
-        ax.legend(title="intent backend", fontsize=8, loc="lower right")
+            top.step([xs[0]] + xs, [0.0] + ys, where="post", color=COLORS[b], label=b, linewidth=1.4)
+            # The tail: fraction of writes slower than x (the last point, 0, is off a log axis).
+            if len(xs) > 1:  # held at its last value up to the max
+                tail.step([xs[0]] + xs, [1.0] + [1 - y for y in ys[:-1]] + [1 - ys[-2]], where="post",
+                          color=COLORS[b], label=b, linewidth=1.4)
+            tail.plot([xs[-1]], [5e-4], marker="|", markersize=12, color=COLORS[b], linestyle="none")
+        top.set_ylim(0, 1.02)
+        top.set_title(f"{prof}: write latency CDF per intent backend", fontsize=9.5)
+        top.set_ylabel("fraction of writes with latency <= x")
+        tail.set_yscale("log")
+        tail.set_ylim(3e-4, 1.1)
+        tail.set_title(f"{prof}: tail, fraction slower than x (bar at the bottom: max)", fontsize=9.5)
+        tail.set_ylabel("fraction of writes > x (log)")
+        lats = [p[0] / 1e3 for r in rows if r["profile"] == prof for p in r["cdf"]]
+        decades = np.log10(max(lats) / min(lats)) if lats else 1
+        for ax in (top, tail):
+            ax.set_xscale("log")
+            _us_ticks(ax, decades)
+            ax.set_xlabel("write latency (us, log scale)")
+            ax.grid(True, which="both", alpha=0.3)
+        top.legend(title="intent backend", fontsize=8, loc="lower right")
     fig.suptitle(title)
     fig.tight_layout()
     return fig
@@ -248,9 +273,10 @@ def level_panels_plot(rows, x, y, title, xlabel, ylabel, logy=False):
         ax.set_xlabel(xlabel)
         ax.grid(True, alpha=0.3)
     axes[0][0].set_ylabel(ylabel)
-    axes[0][-1].legend(title="intent backend", fontsize=8)
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, title="intent backend", fontsize=8, loc="center right")
     fig.suptitle(title)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 0.92, 1))
     return fig
 
 
