@@ -126,7 +126,7 @@ std::string pct(double base, double cur) {
 }
 
 // rise_max > 0: fails when cur > base * (1 + rise_max); rise_max < 0: fails
-// when cur < base * (1 + rise_max) (a fall limit).
+// when cur < base * (1 + rise_max) (a fall limit); 0: printed, never fails.
 void compare_metric(const std::string& scen, const std::string& metric, double base, double cur, double limit,
                     std::vector<GateMove>& out) {
   if (base == cur) return;
@@ -139,6 +139,8 @@ void compare_metric(const std::string& scen, const std::string& metric, double b
   } else if (limit < 0 && cur < bound * (1 - 1e-9)) {
     m.fails = true;
     m.why = "fell more than " + num(-limit * 100) + " %";
+  } else if (limit == 0) {
+    m.why = "not gated";
   }
   out.push_back(m);
 }
@@ -191,8 +193,10 @@ GateReport compare_gate(const std::vector<GateRow>& baseline, const std::vector<
 std::string format_gate_table(const GateReport& rep) {
   const std::vector<std::string> head = {"scenario", "metric", "baseline", "current", "change", "status"};
   std::vector<std::vector<std::string>> rows;
-  for (const auto& m : rep.moves)
-    rows.push_back({m.scenario, m.metric, m.baseline, m.current, m.change, m.fails ? "FAIL: " + m.why : "ok"});
+  for (const auto& m : rep.moves) {
+    const std::string status = m.fails ? "FAIL: " + m.why : m.why.empty() ? "ok" : "ok, " + m.why;
+    rows.push_back({m.scenario, m.metric, m.baseline, m.current, m.change, status});
+  }
   std::vector<size_t> w(head.size());
   for (size_t i = 0; i < head.size(); ++i) w[i] = head[i].size();
   for (const auto& r : rows)

@@ -62,10 +62,14 @@ class LevelsAndLatencyTest(unittest.TestCase):
             self.assertLessEqual(r["lat_p50_us"], r["lat_p999_us"])
         fig = mp.latency_cdf_plot(rows, "t")
         axes = fig.get_axes()
-        self.assertEqual(len(axes), 2)
+        self.assertEqual(len(axes), 4)  # CDF and tail, for nvme and hdd
         for ax in axes:
             self.assertEqual(ax.get_xscale(), "log")
+            self.assertTrue(ax.get_xlabel().startswith("write latency (us"))
+            self.assertGreaterEqual(len(ax.get_lines()), 2)
+        for ax in axes[:2]:
             self.assertEqual(sorted(t.get_text() for t in ax.get_legend().get_texts()), ["bitmap", "none"])
+        self.assertEqual(axes[2].get_yscale(), "log")
 
 
 class TableTest(unittest.TestCase):

@@ -96,6 +96,7 @@ TEST(Gate, LatencyMovesArePrintedButNeverFail) {
   ASSERT_EQ(rep.moves.size(), 1u);
   EXPECT_EQ(rep.moves[0].metric, "write_lat_ns_p99");
   EXPECT_NE(format_gate_table(rep).find("write_lat_ns_p99"), std::string::npos);
+  EXPECT_NE(format_gate_table(rep).find("ok, not gated"), std::string::npos);
   // A baseline without latency (older format): nothing compared.
   EXPECT_TRUE(compare_gate({row("a.json", 0.5, 1000, 64)}, {cur}).moves.empty());
 }
