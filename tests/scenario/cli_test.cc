@@ -109,6 +109,15 @@ TEST(Cli, MutantsAndHarnessCounterexampleReplay) {
   const Outcome h = cli({"mutants", "--help"});
   EXPECT_EQ(h.code, kExitOk);
   EXPECT_NE(h.out.find("usage: mdsim mutants"), std::string::npos) << h.out;
+  // Bad campaign options are usage errors (exit 2) naming the option, before any mutant runs.
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"mutants", "--budget", "soon"}, {"mutants", "--cases", "-1"},
+        {"mutants", "--only", "no_such_mutant"}, {"mutants", "--frob"}, {"mutants", "stray"},
+        {"mutants", "--expect-survivors", "/nonexistent/survivors.txt"}}) {
+    const Outcome o = cli(bad);
+    EXPECT_EQ(o.code, kExitBadInput) << bad[1] << ": " << o.err;
+    EXPECT_EQ(o.out, "") << bad[1];
+  }
   const std::string f =
       std::string(MDSIM_SOURCE_DIR) + "/reports/mutant-counterexamples/mutant-data_before_unplug.json";
   const Outcome r = cli({"replay", f});
