@@ -166,6 +166,15 @@ TEST(Cli, JsonResultHasTheLatencyPercentilesAndCdf) {
   EXPECT_NE(h.out.find("p99.9 " + std::to_string(p[3]) + " ns"), std::string::npos) << h.out;
 }
 
+TEST(Cli, ExploreFailureNamesAReplayWithTheSameCrashPoints) {
+  // A harness counterexample in the ops form: its mutant is caught by exploring it.
+  const std::string f =
+      std::string(MDSIM_SOURCE_DIR) + "/reports/mutant-counterexamples/mutant-bitmap_set_in_memory_only.json";
+  const Outcome o = cli({"explore", f, "--crash-points", "50", "--quiet"});
+  EXPECT_EQ(o.code, kExitPropertyFailed) << o.err;
+  EXPECT_NE(o.err.find("replay: mdsim explore " + f + " --seed 1 --crash-points 50"), std::string::npos) << o.err;
+}
+
 TEST(Cli, SeedChangesTheTraceAndSameSeedRepeatsIt) {
   const std::string f = example("raid1-bitmap-power-loss-at-event");
   const json a = json::parse(cli({"run", f, "--json"}).out);
