@@ -74,7 +74,18 @@ OpsSetup campaign_setup(md::Mutant m, uint64_t seed) {
   // raid1 resync windows are 64 KiB and chunk-aligned, so with 64 KiB chunks
   // cond_end_sync never sees a mid-chunk position and this mutant would be
   // equivalent to the clean engine: give it chunks larger than a window.
-  if (m == md::Mutant::llbitmap_cond_end_sync_partial) s.intent.chunk_bytes = 256 << 10;
+  // The same holds for end_sync on an aborted resync: md_do_sync stops at a
+  // window boundary, which with 64 KiB chunks is a chunk boundary, so the
+  // chunk end_sync(aborted) names was never started. mdadm's own default
+  // chunk (>= 64 MiB) is far larger than a window.
+  if (m == md::Mutant::llbitmap_cond_end_sync_partial || m == md::Mutant::end_sync_partial_clean)
+    s.intent.chunk_bytes = 256 << 10;
+  // The upstream bug (md-internals 3.8 row 7) is llbitmap's: a re-added
+  // member receives only the llbitmap superblock blocks at the superblock
+  // round, so its chunk states stay stale until rewritten. The classic bitmap
+  // of these arrays is one page, rewritten whole at every superblock round, so
+  // a rebuilding member's copy is always current there (mutant equivalent).
+  if (m == md::Mutant::load_from_rebuilding) s.intent.type = md::IntentType::llbitmap;
   s.mutants.set(m);
   return s;
 }

@@ -47,9 +47,10 @@ void OpsRunner::build_world_from(std::vector<DiskImage> images) {
     return;
   }
   install_hook();
+  recovery_at_assembly_ = world_->decision == md::AssembleDecision::recovery;
   // Checks on the crash state itself (images, before any resync write).
   md::Array& a = *world_->array;
-  ImageView view(images, a.data_offset(), trusted_members(a));
+  ImageView view(images, a.data_offset(), trusted_members(a), &a);
   const RangeSet resync = will_resync(a, world_->decision);
   const SectorCount cs = report_chunk(&a);
   const auto candidates = oracle_.written_sectors();
@@ -290,7 +291,7 @@ void OpsRunner::final_checks() {
   LiveView view(world_->disks, a);
   const auto candidates = oracle_.written_sectors();
   if (auto r = check_convergence(view, candidates, oracle_, cs); !r.held) return fail(r);
-  if (!faults_off) return;
+  if (!faults_off || recovery_at_assembly_) return;
   // Liveness: let the daemon (and llbitmap's barrier_idle) clean everything.
   const int64_t daemon_ns = std::max<int64_t>(a.intent().daemon_sleep().count_ns(), 1'000'000'000);
   const int64_t idle_ns = std::max<int64_t>(setup_.intent.barrier_idle_s, 5) * 1'000'000'000;

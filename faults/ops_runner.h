@@ -138,6 +138,10 @@ class OpsRunner {
   uint64_t worlds_built_ = 0;
   bool dead_ = false;            // the array could not be assembled / broke
   bool faults_since_crash_ = false;
+  // The last assembly found a member rebuilding: a fault's residue. A write
+  // the recovery has passed keeps its chunk NEEDED (bitmap end_write on a
+  // degraded array) until the next assembly, so the intent need not be clean.
+  bool recovery_at_assembly_ = false;
   // User writes/discards in flight: oracle id and array sector range.
   struct InFlight {
     uint64_t id;
