@@ -104,9 +104,8 @@ MutantResult run_mutant(md::Mutant m, const CampaignConfig& cfg) {
   without.mutants = md::MutantSet();
   GenConfig gen;
   gen.array_sectors = with.size_bytes / 512;
-  // Media errors only where the bug is about them: the clean engine has open
-  // findings there (docs/verification.md), and kills must be differential.
-  gen.media_errors = m == md::Mutant::write_error_ignored;
+  // Media errors (bad blocks, write errors) are in the mix for every mutant
+  // since F2 was fixed; kills stay differential.
   const double t0 = cfg.clock_s();
   sim::Prng rng(sim::mix64(cfg.seed ^ (static_cast<uint64_t>(m) << 32)));
   for (; res.cases < cfg.max_cases && cfg.clock_s() - t0 < cfg.time_budget_s; ++res.cases) {

@@ -21,24 +21,35 @@ Op power_loss(sim::Prng& rng) { return Op{.kind = OpKind::power_loss, .choice = 
 }  // namespace
 
 void drain_episode(sim::Prng& rng, const GenConfig& cfg, std::vector<Op>& ops) {
-  // nvme writes into the cache take ~15 us: 10^6 -> ~15 s, 2 * 10^6 -> ~30 s.
-  static constexpr uint32_t kFactors[] = {1'000'000, 2'000'000};
-  // Gaps longer than barrier_idle (5 s) so the page has expired when a pass
-  // comes, shorter than the slow write so it is still in flight then.
-  static constexpr int64_t kGapNs[] = {6'000'000'000, 8'000'000'000, 10'000'000'000, 12'000'000'000};
-  const int d = pick_disk(rng, cfg);
-  ops.push_back(Op{.kind = OpKind::slow_disk, .disk = d, .factor = kFactors[rng.below(2)]});
-  // Distinct 8-sector slots, so no write waits for an overlapping one.
+  // llbitmap's daemon does not run while degraded: bring every member back
+  // (a no-op for one in the array) at full speed and let recovery finish.
+  for (int m = 0; m < cfg.disks; ++m) {
+    ops.push_back(Op{.kind = OpKind::slow_disk, .disk = m, .factor = 1});
+    ops.push_back(Op{.kind = OpKind::readd_disk, .disk = m});
+  }
+  ops.push_back(advance_ns(1'500'000'000));
+  // A fast write whose intent block reaches the media, so later chunks of the
+  // block start Clean once a daemon pass cleaned them.
   const uint64_t slots = cfg.array_sectors / 8;
   const uint64_t first = rng.below(slots);
-  const uint64_t n = 4 + rng.below(5);
-  for (uint64_t k = 0; k < n; ++k) {
-    ops.push_back(write_at((first + k * 7919) % slots * 8, 8));
-    ops.push_back(advance_ns(kGapNs[rng.below(4)]));
-  }
-  ops.push_back(Op{.kind = OpKind::slow_disk, .disk = d, .factor = 1});
-  if (cfg.power_loss && rng.chance(sim::Ratio{1, 3})) ops.push_back(power_loss(rng));
+  ops.push_back(write_at(first * 8, 8));
   ops.push_back(Op{.kind = OpKind::wait});
+  // nvme: a FUA intent write takes ~60 s at 2 * 10^6 (media program ~30 us),
+  // a data write into the cache ~30 s: writes stay active across passes.
+  const int d = pick_disk(rng, cfg);
+  ops.push_back(Op{.kind = OpKind::slow_disk, .disk = d, .factor = 2'000'000});
+  // Gaps longer than barrier_idle (5 s), up to a daemon period (30 s), over
+  // at least two passes; distinct 8-sector slots (no write waits for another).
+  static constexpr int64_t kGapS[] = {6, 10, 14, 20, 30};
+  const uint64_t n = 3 + rng.below(4);
+  for (uint64_t k = 1; k <= n; ++k) {
+    ops.push_back(write_at((first + k * 7919) % slots * 8, 8));
+    ops.push_back(advance_ns(kGapS[rng.below(5)] * 1'000'000'000));
+  }
+  ops.push_back(write_at((first + (n + 1) * 7919) % slots * 8, 8));
+  if (cfg.power_loss && rng.chance(sim::Ratio{1, 4})) ops.push_back(power_loss(rng));
+  ops.push_back(Op{.kind = OpKind::wait});
+  ops.push_back(Op{.kind = OpKind::slow_disk, .disk = d, .factor = 1});
 }
 
 void aborted_resync_episode(sim::Prng& rng, const GenConfig& cfg, std::vector<Op>& ops) {

@@ -17,11 +17,13 @@
 namespace mdsim::faults {
 
 // A daemon pass that suspends a page and waits for it to drain while more
-// writes arrive: one member slowed so a write takes 15..30 s (longer than
-// llbitmap's barrier_idle), then writes every 6..12 s across more than a
-// daemon period, so a pass starts while a slow write is in flight, a later
-// write arrives while the page is suspended, and the slow write drains before
-// the pass times out (md-internals 3.9 items 1 and 3).
+// writes arrive: every member back at full speed, one fast write (its intent
+// block reaches the media), then one member slowed 2 * 10^6 times (an intent
+// FUA write takes ~60 s, a data write ~30 s) and writes 6..30 s apart over
+// more than two daemon periods, the member still slow at the final wait. A
+// first pass cleans the chunks; a later pass waits on a slow write while a new
+// write to a Clean chunk arrives, and the slow write drains before the pass
+// times out (md-internals 3.9 items 1 and 3).
 void drain_episode(sim::Prng& rng, const GenConfig& cfg, std::vector<Op>& ops);
 
 // A resync aborted in the middle of an intent chunk: writes spread over a

@@ -90,7 +90,7 @@ class Raid1 final : public Personality {
   sim::Task flush_bio_list(std::vector<MemberBio> bios);
   void submit_bio(MemberBio& bio);
   // raid1_sync.cc
-  sim::Task sync_io(Sector s, SectorCount n, SyncKind kind, bool& ok);
+  sim::Task sync_io(Sector s, SectorCount n, SyncKind kind, uint64_t planned, bool& ok);
   int sync_source(Sector s, SectorCount n) const;
   sim::ValueTask<bool> sync_write(int t, Sector s, SectorCount n, const std::vector<uint64_t>& words,
                                   const std::vector<uint8_t>& unreadable);

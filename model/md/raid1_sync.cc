@@ -34,8 +34,12 @@ sim::ValueTask<SectorCount> Raid1::sync_request(Sector sector, Sector max, SyncK
   co_await barrier_.raise_barrier(sector);
   // still_degraded: a slot has no usable member at all, so NEEDED must stay.
   int usable = 0;
+  uint64_t writable_at_start = 0;  // the window's write targets, as planned
   for (const Member& m : md_.members_)
-    if (m.writable()) ++usable;
+    if (m.writable()) {
+      ++usable;
+      writable_at_start |= uint64_t{1} << m.index;
+    }
   const bool still_degraded = usable < md_.config_.raid_disks;
   // Grow the window chunk by chunk while the intent says "sync" (this call
   // turns NEEDED into RESYNC), up to RESYNC_SECTORS and the barrier unit.
@@ -53,14 +57,18 @@ sim::ValueTask<SectorCount> Raid1::sync_request(Sector sector, Sector max, SyncK
   }
   len = std::min(len, limit);
   bool ok = true;
-  co_await sync_io(sector, SectorCount(len), kind, ok);
-  if (!ok) intent.end_sync(sector, true);  // abort_sync_write: back to NEEDED
+  co_await sync_io(sector, SectorCount(len), kind, writable_at_start, ok);
+  if (!ok) {
+    // abort_sync_write: every chunk of the window goes back to NEEDED.
+    const uint64_t cs = std::max<uint64_t>(1, intent.chunk_sectors().value());
+    for (uint64_t x = sector.value(); x < sector.value() + len; x = (x / cs + 1) * cs) intent.end_sync(Sector(x), true);
+  }
   md_.counters_.resync_sectors += len;
   barrier_.lower_barrier(sector);
   co_return SectorCount(len);
 }
 
-sim::Task Raid1::sync_io(Sector s, SectorCount n, SyncKind kind, bool& ok) {
+sim::Task Raid1::sync_io(Sector s, SectorCount n, SyncKind kind, uint64_t planned, bool& ok) {
   const Sector dev = md_.data_offset() + SectorCount(s.value());
   auto read_from = [&](int member) {
     disk::IoRequest rd;
@@ -88,6 +96,11 @@ sim::Task Raid1::sync_io(Sector s, SectorCount n, SyncKind kind, bool& ok) {
   std::vector<int> targets;
   const bool requested = kind == SyncKind::check || kind == SyncKind::repair;
   for (const Member& m : md_.members_) {
+    // sync_request_write: a target that failed since the window was planned
+    // aborts the window (abort_sync_write), so its chunks stay NEEDED for the
+    // re-add.
+    const bool was_target = kind == SyncKind::recovery ? !m.in_sync : kind != SyncKind::check;
+    if (m.index != src && !m.writable() && ((planned >> m.index) & 1) && was_target) ok = false;
     if (m.index == src || !m.writable()) continue;
     if (kind == SyncKind::recovery && m.in_sync) continue;
     if (requested) {
