@@ -142,6 +142,11 @@ class OpsRunner {
   // the recovery has passed keeps its chunk NEEDED (bitmap end_write on a
   // degraded array) until the next assembly, so the intent need not be clean.
   bool recovery_at_assembly_ = false;
+  // The classic bitmap chunk ENDING at the last assembly's resync offset:
+  // bitmap_load marks it NEEDED (chunk end >= offset) but md_do_sync resumes
+  // at the offset and never visits it, so it stays dirty (F10, kernel
+  // behaviour). Empty when the offset is not at a chunk end.
+  std::optional<SectorRange> kept_needed_;
   // User writes/discards in flight: oracle id and array sector range.
   struct InFlight {
     uint64_t id;
