@@ -47,7 +47,7 @@ void OpsRunner::build_world_from(std::vector<DiskImage> images) {
     return;
   }
   install_hook();
-  recovery_at_assembly_ = world_->decision == md::AssembleDecision::recovery;
+  recovery_since_crash_ = world_->decision == md::AssembleDecision::recovery;
   // Checks on the crash state itself (images, before any resync write).
   md::Array& a = *world_->array;
   kept_needed_.reset();
@@ -245,7 +245,7 @@ void OpsRunner::management(const Op& op) {
       break;
     case OpKind::readd_disk:
       if (m.faulty) a.remove_member(op.disk);
-      if (m.faulty || m.raid_disk < 0) a.re_add_member(op.disk);
+      if (m.faulty || m.raid_disk < 0) recovery_since_crash_ |= a.re_add_member(op.disk);
       break;
     case OpKind::bad_block: {
       const uint64_t cap = a.capacity().value();
@@ -296,7 +296,7 @@ void OpsRunner::final_checks() {
   LiveView view(world_->disks, a);
   const auto candidates = oracle_.written_sectors();
   if (auto r = check_convergence(view, candidates, oracle_, cs); !r.held) return fail(r);
-  if (!faults_off || recovery_at_assembly_) return;
+  if (!faults_off || recovery_since_crash_) return;
   // Liveness: let the daemon (and llbitmap's barrier_idle) clean everything.
   const int64_t daemon_ns = std::max<int64_t>(a.intent().daemon_sleep().count_ns(), 1'000'000'000);
   const int64_t idle_ns = std::max<int64_t>(setup_.intent.barrier_idle_s, 5) * 1'000'000'000;
