@@ -74,7 +74,18 @@ OpsSetup campaign_setup(md::Mutant m, uint64_t seed) {
   // raid1 resync windows are 64 KiB and chunk-aligned, so with 64 KiB chunks
   // cond_end_sync never sees a mid-chunk position and this mutant would be
   // equivalent to the clean engine: give it chunks larger than a window.
-  if (m == md::Mutant::llbitmap_cond_end_sync_partial) s.intent.chunk_bytes = 256 << 10;
+  // The same holds for end_sync on an aborted resync: md_do_sync stops at a
+  // window boundary, which with 64 KiB chunks is a chunk boundary, so the
+  // chunk end_sync(aborted) names was never started. mdadm's own default
+  // chunk (>= 64 MiB) is far larger than a window.
+  if (m == md::Mutant::llbitmap_cond_end_sync_partial || m == md::Mutant::end_sync_partial_clean)
+    s.intent.chunk_bytes = 256 << 10;
+  // The upstream bug (md-internals 3.8 row 7) is llbitmap's: a re-added
+  // member receives only the llbitmap superblock blocks at the superblock
+  // round, so its chunk states stay stale until rewritten. The classic bitmap
+  // of these arrays is one page, rewritten whole at every superblock round, so
+  // a rebuilding member's copy is always current there (mutant equivalent).
+  if (m == md::Mutant::load_from_rebuilding) s.intent.type = md::IntentType::llbitmap;
   s.mutants.set(m);
   return s;
 }
@@ -93,9 +104,8 @@ MutantResult run_mutant(md::Mutant m, const CampaignConfig& cfg) {
   without.mutants = md::MutantSet();
   GenConfig gen;
   gen.array_sectors = with.size_bytes / 512;
-  // Media errors only where the bug is about them: the clean engine has open
-  // findings there (docs/verification.md), and kills must be differential.
-  gen.media_errors = m == md::Mutant::write_error_ignored;
+  // Media errors (bad blocks, write errors) are in the mix for every mutant
+  // since F2 was fixed; kills stay differential.
   const double t0 = cfg.clock_s();
   sim::Prng rng(sim::mix64(cfg.seed ^ (static_cast<uint64_t>(m) << 32)));
   for (; res.cases < cfg.max_cases && cfg.clock_s() - t0 < cfg.time_budget_s; ++res.cases) {

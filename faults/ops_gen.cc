@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "faults/ops_episodes.h"
+
 namespace mdsim::faults {
 
 namespace {
@@ -152,14 +154,16 @@ std::vector<Op> generate_ops(sim::Prng& rng, const GenConfig& cfg) {
       if (cfg.power_loss) ops.push_back(Op{.kind = OpKind::power_loss, .choice = rng.below(1u << 20)});
     } else if (!cfg.faults) {
       continue;
-    } else if (const uint64_t e = rng.below(8); e < 4) {
+    } else if (const uint64_t e = rng.below(11); e < 4) {
       ops.push_back(fault_op(rng, cfg));
     } else if (e < 6) {
       degraded_episode(rng, cfg, ops);
     } else if (e < 7) {
       inflight_episode(rng, cfg, ops);
-    } else {
+    } else if (e < 8) {
       resync_episode(rng, cfg, ops);
+    } else {
+      more_episodes(e - 8, rng, cfg, ops);  // faults/ops_episodes.h
     }
   }
   return ops;
@@ -205,7 +209,19 @@ std::vector<Op> shrink_ops(std::vector<Op> ops, const std::function<bool(const s
       chunk /= 2;
     }
   }
-  // 2. Simpler parameters, one op at a time.
+  // 2. Adjacent advances become one (same total time, one op fewer).
+  for (size_t k = 0; k + 1 < ops.size() && calls < budget;) {
+    if (ops[k].kind != OpKind::advance || ops[k + 1].kind != OpKind::advance) {
+      ++k;
+      continue;
+    }
+    std::vector<Op> cand = ops;
+    cand[k].ns += cand[k + 1].ns;
+    cand.erase(cand.begin() + static_cast<ptrdiff_t>(k) + 1);
+    if (try_it(cand)) ops = std::move(cand);
+    else ++k;
+  }
+  // 3. Simpler parameters, one op at a time.
   for (size_t k = 0; k < ops.size() && calls < budget; ++k) {
     for (;;) {
       std::vector<Op> cand = ops;

@@ -27,7 +27,7 @@ struct GenConfig {
   uint64_t chunk_sectors = 128;     // hot spots are chunk-sized
   int disks = 2;
   bool faults = true;               // member failure, removal, re-add, slow members
-  bool media_errors = false;        // bad blocks and write errors (see docs/verification.md)
+  bool media_errors = true;         // bad blocks and write errors (F2 fixed, docs/verification.md)
   bool power_loss = true;
 };
 

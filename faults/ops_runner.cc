@@ -47,9 +47,15 @@ void OpsRunner::build_world_from(std::vector<DiskImage> images) {
     return;
   }
   install_hook();
+  recovery_since_crash_ = world_->decision == md::AssembleDecision::recovery;
   // Checks on the crash state itself (images, before any resync write).
   md::Array& a = *world_->array;
-  ImageView view(images, a.data_offset(), trusted_members(a));
+  kept_needed_.reset();
+  const uint64_t off = a.resync_offset().value(), bm_chunk = a.intent().chunk_sectors().value();
+  if (setup_.intent.type == md::IntentType::bitmap && bm_chunk > 0 && off > 0 &&
+      off != md::kMaxSector.value() && off % bm_chunk == 0)
+    kept_needed_ = SectorRange{Sector(off - bm_chunk), SectorCount(bm_chunk)};
+  ImageView view(images, a.data_offset(), trusted_members(a), &a);
   const RangeSet resync = will_resync(a, world_->decision);
   const SectorCount cs = report_chunk(&a);
   const auto candidates = oracle_.written_sectors();
@@ -239,7 +245,7 @@ void OpsRunner::management(const Op& op) {
       break;
     case OpKind::readd_disk:
       if (m.faulty) a.remove_member(op.disk);
-      if (m.faulty || m.raid_disk < 0) a.re_add_member(op.disk);
+      if (m.faulty || m.raid_disk < 0) recovery_since_crash_ |= a.re_add_member(op.disk);
       break;
     case OpKind::bad_block: {
       const uint64_t cap = a.capacity().value();
@@ -290,13 +296,25 @@ void OpsRunner::final_checks() {
   LiveView view(world_->disks, a);
   const auto candidates = oracle_.written_sectors();
   if (auto r = check_convergence(view, candidates, oracle_, cs); !r.held) return fail(r);
-  if (!faults_off) return;
+  if (!faults_off || recovery_since_crash_) return;
   // Liveness: let the daemon (and llbitmap's barrier_idle) clean everything.
   const int64_t daemon_ns = std::max<int64_t>(a.intent().daemon_sleep().count_ns(), 1'000'000'000);
   const int64_t idle_ns = std::max<int64_t>(setup_.intent.barrier_idle_s, 5) * 1'000'000'000;
   step_until(sim.now().ns() + 6 * daemon_ns + idle_ns, [] { return false; });
   if (outcome_.failed) return;
-  if (auto r = check_liveness(true, RangeSet(a.intent().dirty_ranges())); !r.held) return fail(r);
+  std::vector<SectorRange> dirty = a.intent().dirty_ranges();
+  if (kept_needed_) {
+    std::vector<SectorRange> rest;
+    for (const SectorRange& r : dirty) {
+      if (r.start < kept_needed_->start) rest.push_back({r.start, SectorCount(std::min(r.end(), kept_needed_->start).value() - r.start.value())});
+      if (r.end() > kept_needed_->end()) {
+        const Sector from = std::max(r.start, kept_needed_->end());
+        rest.push_back({from, SectorCount(r.end().value() - from.value())});
+      }
+    }
+    dirty = std::move(rest);
+  }
+  if (auto r = check_liveness(true, RangeSet(dirty)); !r.held) return fail(r);
 }
 
 void OpsRunner::fail(const CheckResult& r) {

@@ -138,6 +138,16 @@ class OpsRunner {
   uint64_t worlds_built_ = 0;
   bool dead_ = false;            // the array could not be assembled / broke
   bool faults_since_crash_ = false;
+  // A recovery ran since the last crash (the assembly found a member
+  // rebuilding, or a re-add): a write the recovery has passed keeps its chunk
+  // NEEDED (bitmap end_write on a degraded array) until the next assembly, so
+  // the intent need not be clean (F5).
+  bool recovery_since_crash_ = false;
+  // The classic bitmap chunk ENDING at the last assembly's resync offset:
+  // bitmap_load marks it NEEDED (chunk end >= offset) but md_do_sync resumes
+  // at the offset and never visits it, so it stays dirty (F10, kernel
+  // behaviour). Empty when the offset is not at a chunk end.
+  std::optional<SectorRange> kept_needed_;
   // User writes/discards in flight: oracle id and array sector range.
   struct InFlight {
     uint64_t id;

@@ -98,10 +98,18 @@ RangeSet will_resync(const md::Array& a, md::AssembleDecision decision) {
   return rs;
 }
 
-bool LiveView::member_has_sector(int m, Sector s) const {
+namespace {
+bool on_badblock_list(const md::Array& a, int m, Sector s) {
   // A recorded bad block (md's per-member list) is never read for data.
-  auto& md = const_cast<md::Array&>(array_).core();
-  return !md.members_.at(m).badblocks.overlaps(s, SectorCount(1));
+  auto& md = const_cast<md::Array&>(a).core();
+  return md.members_.at(m).badblocks.overlaps(s, SectorCount(1));
+}
+}  // namespace
+
+bool LiveView::member_has_sector(int m, Sector s) const { return !on_badblock_list(array_, m, s); }
+
+bool ImageView::member_has_sector(int m, Sector s) const {
+  return array_ == nullptr || !on_badblock_list(*array_, m, s);
 }
 
 SectorCount report_chunk(const md::Array* a) {

@@ -49,18 +49,23 @@ SectorCount report_chunk(const md::Array* a);
 // The crash state as the checks see it: post-crash images and trusted members.
 class ImageView : public ArrayView {
  public:
-  ImageView(const std::vector<disk::DiskImage>& images, Sector data_offset, std::vector<bool> in_sync)
-      : images_(images), data_offset_(data_offset), in_sync_(std::move(in_sync)) {}
+  // `assembled` (optional): the array assembled from these images; its loaded
+  // bad-block lists say which sectors md will never read on a member.
+  ImageView(const std::vector<disk::DiskImage>& images, Sector data_offset, std::vector<bool> in_sync,
+            const md::Array* assembled = nullptr)
+      : images_(images), data_offset_(data_offset), in_sync_(std::move(in_sync)), array_(assembled) {}
   int members() const override { return static_cast<int>(images_.size()); }
   bool member_in_sync(int m) const override { return in_sync_[m]; }
   uint64_t data_word(int m, Sector s) const override {
     return images_[m].word(data_offset_ + SectorCount(s.value()));
   }
+  bool member_has_sector(int m, Sector s) const override;
 
  private:
   const std::vector<disk::DiskImage>& images_;
   Sector data_offset_;
   std::vector<bool> in_sync_;
+  const md::Array* array_;
 };
 
 // A live array's members (after resync), read without IO.

@@ -62,6 +62,13 @@ bool BadBlocks::overlaps(disk::Sector start, disk::SectorCount count) const {
   return false;
 }
 
+std::optional<BadBlocks::Entry> BadBlocks::first_overlap(disk::Sector start, disk::SectorCount count) const {
+  const disk::Sector end = start + count;
+  for (const Entry& e : entries_)
+    if (e.start < end && start < e.start + e.count) return e;
+  return std::nullopt;
+}
+
 bool BadBlocks::has_unacked() const {
   for (const Entry& e : entries_)
     if (!e.acked) return true;

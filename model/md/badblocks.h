@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "model/disk/sector.h"
@@ -30,6 +31,9 @@ class BadBlocks {
   void clear(disk::Sector start, disk::SectorCount count);
   // Any overlap with [start, start+count)?
   bool overlaps(disk::Sector start, disk::SectorCount count) const;
+  // The first range overlapping [start, start+count), if any (is_badblock's
+  // first_bad / bad_sectors).
+  std::optional<Entry> first_overlap(disk::Sector start, disk::SectorCount count) const;
   bool has_unacked() const;
   void ack_all();  // after the bad-block log reached disk
   size_t size() const { return entries_.size(); }

@@ -44,10 +44,16 @@ void Mddev::decide_sync() {
   bool recovering = false;
   for (const Member& m : members_)
     if (m.writable() && !m.in_sync) recovering = true;
+  // md_choose_sync_action: an unfinished resync (recovery_cp) comes before
+  // any recovery. Its writes reach rebuilding members too, so a chunk left
+  // inconsistent by a crash is copied to them even below their
+  // recovery_offset (which a recovery would skip).
   SyncKind kind;
-  if (recovering && degraded()) {
+  if (resync_offset_ != Sector::max()) {
+    kind = SyncKind::resync;
+  } else if (recovering && degraded()) {
     kind = SyncKind::recovery;
-  } else if (resync_offset_ != Sector::max() || (intent_ && intent_->needs_sync())) {
+  } else if (intent_ && intent_->needs_sync()) {
     kind = SyncKind::resync;
   } else if (requested_action_ == SyncAction::check) {
     kind = SyncKind::check;

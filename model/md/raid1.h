@@ -72,6 +72,7 @@ class Raid1 final : public Personality {
                        Plug* plug);
   void complete_part(MasterIo& io, bool ok);
   sim::Task wait_blocked_rdev(Sector s, SectorCount n, Plug* plug);
+  SectorCount badblock_cut(Sector s, SectorCount n) const;
   void add_bio(MemberBio bio, Plug* plug);
   void end_write_request(R1Bio* r1, int member, bool behind, const disk::IoResult& res);
   void write_done(R1Bio* r1);
@@ -89,8 +90,12 @@ class Raid1 final : public Personality {
   sim::Task flush_bio_list(std::vector<MemberBio> bios);
   void submit_bio(MemberBio& bio);
   // raid1_sync.cc
-  sim::Task sync_io(Sector s, SectorCount n, SyncKind kind, bool& ok);
+  sim::Task sync_io(Sector s, SectorCount n, SyncKind kind, uint64_t planned, bool& ok);
   int sync_source(Sector s, SectorCount n) const;
+  sim::ValueTask<bool> sync_write(int t, Sector s, SectorCount n, const std::vector<uint64_t>& words,
+                                  const std::vector<uint8_t>& unreadable);
+  sim::ValueTask<bool> fix_sync_read_error(Sector s, SectorCount n, std::vector<uint64_t>& words,
+                                           std::vector<uint8_t>& unreadable);
 
   Mddev& md_;
   Barrier barrier_;

@@ -61,23 +61,46 @@ void Raid1::complete_part(MasterIo& io, bool ok) {
   if (--io.parts == 0) md_.complete_user(io, io.parts_ok);
 }
 
-sim::Task Raid1::write_part(std::shared_ptr<MasterIo> io, Sector s, SectorCount n,
+SectorCount Raid1::badblock_cut(Sector s, SectorCount n) const {
+  // raid1_write_request: a mirror whose range starts with a known bad block is
+  // skipped for those bad sectors; one with a bad block further in is written
+  // up to it. The r1bio covers the shortest such prefix.
+  uint64_t max = n.value();
+  for (const Member& m : md_.members_) {
+    if (!m.writable()) continue;
+    const auto bad = m.badblocks.first_overlap(s, SectorCount(max));
+    if (!bad) continue;
+    const uint64_t first = bad->start.value(), end = first + bad->count.value();
+    max = std::min(max, first <= s.value() ? end - s.value() : first - s.value());
+  }
+  return SectorCount(max);
+}
+
+sim::Task Raid1::write_part(std::shared_ptr<MasterIo> io, Sector s, SectorCount whole,
                             uint64_t stamp_off, Plug* plug) {
   const bool discard = io->io.op == UserOp::discard;
   SIM_ASSERT((s.value() >> kBarrierUnitSectorBits) ==
-             ((s + n).value() - 1) >> kBarrierUnitSectorBits);
+             ((s + whole).value() - 1) >> kBarrierUnitSectorBits);
   if (!barrier_.try_wait_barrier(s)) {
     if (plug) unplug_from_schedule(*plug);
     co_await barrier_.wait_barrier(s);
   }
-  co_await wait_blocked_rdev(s, n, plug);
+  co_await wait_blocked_rdev(s, whole, plug);
+  // Bad blocks cut the write (bio_split); the rest is resubmitted below as a
+  // new r1bio, so every mirror gets every sector it can hold.
+  const SectorCount n = badblock_cut(s, whole);
+  std::shared_ptr<MasterIo> rest;
+  if (n < whole) {
+    rest = io;
+    ++io->parts;
+  }
   IntentBackend& intent = *md_.intent_;
-  // Targets: every writable member whose range has no known bad block.
+  // Targets: every writable member with no known bad block in [s, s+n).
   std::vector<int> targets;
   bool behind_ok = false;
   for (const Member& m : md_.members_) {
     if (!m.writable()) continue;
-    if (m.badblocks.overlaps(s, n)) continue;  // simplification: skip, no split
+    if (m.badblocks.overlaps(s, n)) continue;
     targets.push_back(m.index);
   }
   if (md_.config_.mutants.on(Mutant::skip_second_mirror) && targets.size() > 1) targets.resize(1);
@@ -108,6 +131,7 @@ sim::Task Raid1::write_part(std::shared_ptr<MasterIo> io, Sector s, SectorCount 
   }
   if (targets.empty()) {
     write_done(r1);
+    if (rest) co_await write_part(std::move(rest), s + n, whole - n, stamp_off + n.value(), plug);
     co_return;
   }
   for (size_t k = 0; k < targets.size(); ++k) {
@@ -135,6 +159,7 @@ sim::Task Raid1::write_part(std::shared_ptr<MasterIo> io, Sector s, SectorCount 
   // raid1_add_bio_to_plug: flush early once the plug holds 32 x copies bios.
   const uint32_t copies = static_cast<uint32_t>(md_.config_.raid_disks) * 2;
   if (plug && plug->count / kMaxPlugBio >= copies) co_await finish_plug(*plug);
+  if (rest) co_await write_part(std::move(rest), s + n, whole - n, stamp_off + n.value(), plug);
 }
 
 void Raid1::end_write_request(R1Bio* r1, int member, bool behind, const disk::IoResult& res) {

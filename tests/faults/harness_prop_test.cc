@@ -38,7 +38,7 @@ rc::Gen<Op> gen_io(OpKind k) {
       gen_sector(), rc::gen::element<uint64_t>(1, 8, 16, 64), rc::gen::arbitrary<bool>());
 }
 
-rc::Gen<Op> gen_op(bool faults, bool discards = true) {
+rc::Gen<Op> gen_op(bool faults, bool discards = true, bool media = false) {
   auto simple = [](OpKind k) { return rc::gen::just(Op{.kind = k}); };
   auto advance = rc::gen::map(
       rc::gen::element<int64_t>(10'000, 1'000'000, 250'000'000, 1'500'000'000, 6'000'000'000),
@@ -50,7 +50,14 @@ rc::Gen<Op> gen_op(bool faults, bool discards = true) {
   };
   auto slow = rc::gen::apply([](int d, uint32_t f) { return Op{.kind = OpKind::slow_disk, .disk = d, .factor = f}; },
                              rc::gen::inRange(0, 2), rc::gen::element<uint32_t>(1, 4, 64, 10'000));
+  // Media errors: an unreadable range (a write repairs it) or a range whose
+  // writes fail, on one member (findings F2a/F2b fixed).
+  auto media_op = [](OpKind k) {
+    return rc::gen::apply([k](int d, uint64_t s, uint64_t n) { return Op{.kind = k, .sector = s, .sectors = n, .disk = d}; },
+                          rc::gen::inRange(0, 2), gen_sector(), rc::gen::inRange<uint64_t>(1, 9));
+  };
   const int f = faults ? 3 : 0;
+  const int me = faults && media ? 2 : 0;
   return rc::gen::weightedOneOf<Op>({{40, gen_io(OpKind::write)},
                                      {discards ? 5 : 0, gen_io(OpKind::discard)},
                                      {8, simple(OpKind::flush)},
@@ -62,7 +69,9 @@ rc::Gen<Op> gen_op(bool faults, bool discards = true) {
                                      {f, member(OpKind::fail_disk)},
                                      {f, member(OpKind::readd_disk)},
                                      {f, member(OpKind::remove_disk)},
-                                     {f, slow}});
+                                     {f, slow},
+                                     {me, media_op(OpKind::bad_block)},
+                                     {me, media_op(OpKind::write_error)}});
 }
 
 int env_int(const char* name, int dflt) {
@@ -80,7 +89,8 @@ OpsSetup setup_for(md::IntentType t) {
 }
 
 // Runs the stateful property; on failure saves the shrunk list and fails the test.
-void check_backend(const OpsSetup& setup, bool faults, uint64_t seed, int cases, bool discards = true) {
+void check_backend(const OpsSetup& setup, bool faults, uint64_t seed, int cases, bool discards = true,
+                   bool media = false) {
   if (!backend_available(setup.intent.type)) GTEST_SKIP() << "backend not in this build";
   std::vector<Op> last_failing;
   std::string last_report;
@@ -90,7 +100,7 @@ void check_backend(const OpsSetup& setup, bool faults, uint64_t seed, int cases,
   params.maxSize = 40;
   const auto result = rc::detail::checkTestable(
       [&] {
-        const auto ops = *rc::gen::container<std::vector<Op>>(gen_op(faults, discards));
+        const auto ops = *rc::gen::container<std::vector<Op>>(gen_op(faults, discards, media));
         OpsRunner r(setup);
         const RunOutcome out = r.run(ops);
         if (out.failed) {
@@ -133,6 +143,18 @@ TEST(HarnessProperty, JournalBackendHoldsEveryProperty) {
 }
 TEST(HarnessProperty, OursBackendHoldsEveryProperty) {
   check_backend(setup_for(md::IntentType::ours), true, 15, 60);
+}
+
+// The same properties with bad blocks and write errors in the mix (raid1
+// narrow_write_error, bad-block write splitting, fix_sync_read_error).
+TEST(HarnessProperty, NoneBackendWithMediaErrors) {
+  check_backend(setup_for(md::IntentType::none), true, 21, 40, true, true);
+}
+TEST(HarnessProperty, BitmapBackendWithMediaErrors) {
+  check_backend(setup_for(md::IntentType::bitmap), true, 22, 60, true, true);
+}
+TEST(HarnessProperty, LlbitmapBackendWithMediaErrors) {
+  check_backend(setup_for(md::IntentType::llbitmap), true, 23, 60, true, true);
 }
 
 // Crash at every event boundary of short generated runs, with bounded subset,

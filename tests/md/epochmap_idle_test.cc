@@ -5,7 +5,7 @@
 // 20 s settle, 500 random 4 KiB writes in batches of 32, `idle` of quiet,
 // then a power loss that persists everything; resync sectors after assembly.
 // No two writes of a batch hit the same block: overlapping writes in flight
-// may land in different orders on the mirrors (docs/verification.md F9).
+// may land in different orders on the mirrors (docs/verification.md F13).
 #include <gtest/gtest.h>
 
 #include <algorithm>
