@@ -3,7 +3,7 @@
 // write errors and bad blocks, write-mostly / write-behind, raid1d, and
 // sync_request for resync / recovery / check / repair.
 //
-// Files: raid1.cc (conf, raid1d, plug flushing, errors), raid1_write.cc,
+// Files: raid1.cc (conf, raid1d, errors; plugging in raid1_10_plug.cc), raid1_write.cc,
 // raid1_read.cc, raid1_sync.cc.
 //
 // Invariants:
@@ -25,6 +25,7 @@
 #include "model/md/md_array.h"
 #include "model/md/personality.h"
 #include "model/md/plug.h"
+#include "model/md/raid1_10_plug.h"
 
 namespace mdsim::md {
 
@@ -72,7 +73,6 @@ class Raid1 final : public Personality {
                        Plug* plug);
   void complete_part(MasterIo& io, bool ok);
   sim::Task wait_blocked_rdev(Sector s, SectorCount n, Plug* plug);
-  void add_bio(MemberBio bio, Plug* plug);
   void end_write_request(R1Bio* r1, int member, bool behind, const disk::IoResult& res);
   void write_done(R1Bio* r1);
   void close_write(R1Bio* r1);
@@ -86,15 +86,12 @@ class Raid1 final : public Personality {
   bool exceed_read_errors(int member);
   // raid1.cc
   sim::Task raid1d();
-  sim::Task flush_bio_list(std::vector<MemberBio> bios);
-  void submit_bio(MemberBio& bio);
   // raid1_sync.cc
   sim::Task sync_io(Sector s, SectorCount n, SyncKind kind, bool& ok);
   int sync_source(Sector s, SectorCount n) const;
 
   Mddev& md_;
   Barrier barrier_;
-  std::vector<MemberBio> pending_bio_list_;
   std::deque<R1Bio*> retry_list_;      // read errors (raid1d)
   LiveSet<R1Bio> live_bios_;  // owns every r1bio in flight
   std::deque<R1Bio*> write_finished_;  // write errors (handle_write_finished)
@@ -107,6 +104,7 @@ class Raid1 final : public Personality {
   bool daemon_exited_ = true;
   bool fullsync_ = false;
   bool raid1d_busy_ = false;
+  Raid1_10Plugging plugging_;  // after raid1d_wq_ (it keeps a reference)
 };
 
 }  // namespace mdsim::md

@@ -130,7 +130,7 @@ sim::Task Raid1::write_part(std::shared_ptr<MasterIo> io, Sector s, SectorCount 
       else b.req.payload.stamps = stamps;
     }
     b.done = [this, r1, t, behind](disk::IoResult r) { end_write_request(r1, t, behind, r); };
-    add_bio(std::move(b), plug);
+    plugging_.add_bio(std::move(b), plug);
   }
   // raid1_add_bio_to_plug: flush early once the plug holds 32 x copies bios.
   const uint32_t copies = static_cast<uint32_t>(md_.config_.raid_disks) * 2;
