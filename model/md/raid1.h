@@ -31,9 +31,12 @@ namespace mdsim::md {
 
 inline constexpr uint64_t kResyncSectors = 128;  // RESYNC_SECTORS (64 KiB)
 
+class Raid1;
+
 // One user request's life in raid1 (struct r1bio).
 struct R1Bio {
   size_t live_index = 0;  // in Raid1::live_bios_
+  Raid1* conf = nullptr;  // the owning personality (completion callbacks)
   std::shared_ptr<MasterIo> master;  // shared by the parts of a split write
   Sector sector;          // array sector == intent space for raid1
   uint64_t stamp_offset = 0;  // offset of this part within the user write

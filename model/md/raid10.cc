@@ -147,7 +147,7 @@ sim::Task Raid10::write_request(std::unique_ptr<MasterIo> io, Plug* plug) {
   IntentBackend& intent = *md_.intent_;
   if (discard) co_await intent.start_discard(Sector(s), SectorCount(n));
   else co_await intent.start_write(Sector(s), SectorCount(n));
-  R10Bio* r10 = live_bios_.add(std::make_unique<R10Bio>());
+  R10Bio* r10 = live_bios_.make();
   ++r10bios_;
   r10->master = std::move(io);
   r10->sector = Sector(s);

@@ -92,7 +92,8 @@ sim::Task Raid1::write_part(std::shared_ptr<MasterIo> io, Sector s, SectorCount 
   // md_account_bio -> bitmap start_write / start_discard.
   if (discard) co_await intent.start_discard(s, n);
   else co_await intent.start_write(s, n);
-  R1Bio* r1 = live_bios_.add(std::make_unique<R1Bio>());
+  R1Bio* r1 = live_bios_.make();
+  r1->conf = this;
   ++r1bios_;
   r1->master = std::move(io);
   r1->sector = s;
@@ -129,7 +130,11 @@ sim::Task Raid1::write_part(std::shared_ptr<MasterIo> io, Sector s, SectorCount 
       if (k + 1 == targets.size()) b.req.payload.stamps = std::move(stamps);
       else b.req.payload.stamps = stamps;
     }
-    b.done = [this, r1, t, behind](disk::IoResult r) { end_write_request(r1, t, behind, r); };
+    // Two words of capture, so std::function keeps it inline (no allocation).
+    const uint64_t tag = static_cast<uint64_t>(t) << 1 | (behind ? 1u : 0u);
+    b.done = [r1, tag](disk::IoResult r) {
+      r1->conf->end_write_request(r1, static_cast<int>(tag >> 1), (tag & 1) != 0, r);
+    };
     plugging_.add_bio(std::move(b), plug);
   }
   // raid1_add_bio_to_plug: flush early once the plug holds 32 x copies bios.
