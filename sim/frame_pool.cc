@@ -11,27 +11,33 @@ struct FreeBlock {
   FreeBlock* next;
 };
 
+// Trivially destructible and constant-initialized, so each access is a plain
+// thread-local load (no lazy-initialization wrapper on the hot path).
 struct FreeLists {
-  std::array<FreeBlock*, kFrameClasses> head{};
-  std::array<std::size_t, kFrameClasses> count{};
-  ~FreeLists();
+  std::array<FreeBlock*, kFrameClasses> head;
+  std::array<std::size_t, kFrameClasses> count;
+  bool reaper_armed;
+  bool gone;  // the thread is exiting: frames go straight to delete
 };
+thread_local FreeLists tl_lists{};
 
-// Set once the thread's lists are destroyed: frames freed later (objects with
-// thread or static storage that outlive the lists) go straight to delete.
-thread_local bool tl_lists_gone = false;
-thread_local FreeLists tl_lists;
-
-FreeLists::~FreeLists() {
-  for (FreeBlock*& h : head) {
-    while (h != nullptr) {
-      FreeBlock* b = h;
-      h = b->next;
-      ::operator delete(b);
+// Frees the thread's listed blocks at thread exit. Touched once per thread
+// (the first pooled free), which registers its destructor.
+struct Reaper {
+  ~Reaper() {
+    FreeLists& l = tl_lists;
+    for (FreeBlock*& h : l.head) {
+      while (h != nullptr) {
+        FreeBlock* b = h;
+        h = b->next;
+        ::operator delete(b);
+      }
     }
+    l.count = {};
+    l.gone = true;
   }
-  tl_lists_gone = true;
-}
+};
+thread_local Reaper tl_reaper;
 
 // Size class of an n-byte frame, or kFrameClasses if not pooled.
 std::size_t class_of(std::size_t n) {
@@ -44,8 +50,8 @@ std::size_t class_of(std::size_t n) {
 
 void* frame_alloc(std::size_t n) {
   const std::size_t c = class_of(n);
-  if (c == kFrameClasses || tl_lists_gone) return ::operator new(n);
   FreeLists& l = tl_lists;
+  if (c == kFrameClasses) return ::operator new(n);
   if (FreeBlock* b = l.head[c]) {
     l.head[c] = b->next;
     --l.count[c];
@@ -56,14 +62,15 @@ void* frame_alloc(std::size_t n) {
 
 void frame_free(void* p, std::size_t n) noexcept {
   const std::size_t c = class_of(n);
-  if (c == kFrameClasses || tl_lists_gone) {
+  FreeLists& l = tl_lists;
+  if (c == kFrameClasses || l.gone || l.count[c] >= kFramePoolPerClass) {
     ::operator delete(p);
     return;
   }
-  FreeLists& l = tl_lists;
-  if (l.count[c] >= kFramePoolPerClass) {
-    ::operator delete(p);
-    return;
+  if (!l.reaper_armed) {
+    l.reaper_armed = true;
+    Reaper* volatile keep = &tl_reaper;  // odr-use: constructs it, registers ~Reaper
+    static_cast<void>(keep);
   }
   auto* b = static_cast<FreeBlock*>(p);
   b->next = l.head[c];

@@ -1,11 +1,40 @@
 // raid1 write path: raid1_write_request, raid1_end_write_request,
 // r1_bio_write_done, handle_write_finished / narrow_write_error.
 #include <algorithm>
+#include <array>
 
 #include "model/md/raid1.h"
 #include "sim/assert.h"
 
 namespace mdsim::md {
+
+namespace {
+
+// The members one write goes to: inline up to 8 (no heap allocation per
+// write for ordinary arrays), a vector beyond.
+class Targets {
+ public:
+  void push_back(int m) {
+    if (n_ < buf_.size()) buf_[n_] = m;
+    else more_.push_back(m);
+    ++n_;
+  }
+  size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  void truncate(size_t n) {
+    SIM_ASSERT(n <= n_);
+    n_ = n;
+    more_.resize(n > buf_.size() ? n - buf_.size() : 0);
+  }
+  int operator[](size_t i) const { return i < buf_.size() ? buf_[i] : more_[i - buf_.size()]; }
+
+ private:
+  std::array<int, 8> buf_{};
+  std::vector<int> more_;
+  size_t n_ = 0;
+};
+
+}  // namespace
 
 sim::Task Raid1::wait_blocked_rdev(Sector s, SectorCount n, Plug* plug) {
   // A mirror with WriteErrorSeen and unacknowledged bad blocks in the range
@@ -73,14 +102,14 @@ sim::Task Raid1::write_part(std::shared_ptr<MasterIo> io, Sector s, SectorCount 
   co_await wait_blocked_rdev(s, n, plug);
   IntentBackend& intent = *md_.intent_;
   // Targets: every writable member whose range has no known bad block.
-  std::vector<int> targets;
+  Targets targets;
   bool behind_ok = false;
   for (const Member& m : md_.members_) {
     if (!m.writable()) continue;
     if (m.badblocks.overlaps(s, n)) continue;  // simplification: skip, no split
     targets.push_back(m.index);
   }
-  if (md_.config_.mutants.on(Mutant::skip_second_mirror) && targets.size() > 1) targets.resize(1);
+  if (md_.config_.mutants.on(Mutant::skip_second_mirror) && targets.size() > 1) targets.truncate(1);
   const uint32_t wb = md_.config_.intent.write_behind;
   if (!discard && wb > 0 && intent.supports_behind_writes()) {
     behind_ok = true;
