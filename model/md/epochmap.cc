@@ -99,16 +99,24 @@ sim::Task Epochmap::start_discard(Sector offset, SectorCount sectors) {
 }
 void Epochmap::end_discard(Sector offset, SectorCount sectors) { end_write(offset, sectors); }
 
-// Every block changed since the last round, stamped with the current epoch.
+// Every block changed since the last round, stamped with the current epoch;
+// adjacent changed blocks go out as one request (each block is still
+// self-describing, so a torn request leaves every block old or new).
 sim::Task Epochmap::write_round() {
   std::vector<MetaWrite> writes;
+  uint32_t prev = geo_.blocks;
   for (uint32_t b = 0; b < geo_.blocks; ++b) {
     if (!ctl_[b].mem_dirty) continue;
     ctl_[b].mem_dirty = false;
     uint8_t* p = &img_[static_cast<size_t>(b) * geo_.io_size];
     epm::stamp(p, tag_, cur_epoch_);
-    writes.push_back(MetaWrite{SectorCount(geo_.block_offset_sectors(b)),
-                               std::vector<uint8_t>(p, p + geo_.io_size)});
+    if (prev + 1 == b && !writes.empty()) {
+      writes.back().bytes.insert(writes.back().bytes.end(), p, p + geo_.io_size);
+    } else {
+      writes.push_back(MetaWrite{SectorCount(geo_.block_offset_sectors(b)),
+                                 std::vector<uint8_t>(p, p + geo_.io_size)});
+    }
+    prev = b;
   }
   co_await write_batch(host_, std::move(writes), &media_);
 }
@@ -146,6 +154,7 @@ sim::Task Epochmap::create(bool assume_clean) {
   tag_ = epm::block_tag(host_.uuid());
   img_.assign(static_cast<size_t>(geo_.blocks) * geo_.io_size, 0);
   sync_img_ = img_;
+  pass_img_ = img_;
   ctl_.assign(geo_.blocks, BlockCtl{});
   clean_epoch_ = media_clean_epoch_ = 0;
   cur_epoch_ = 1;
@@ -159,7 +168,6 @@ sim::Task Epochmap::create(bool assume_clean) {
 }
 
 sim::Task Epochmap::load(Sector resync_offset) {
-  (void)resync_offset;
   const uint32_t io = host_.logical_block_bytes();
   std::vector<uint8_t> head = co_await read_area(host_, SectorCount(0), SectorCount(io / 512));
   SIM_ASSERT_MSG(!head.empty(), "epochmap: superblock read failed");
@@ -176,30 +184,93 @@ sim::Task Epochmap::load(Sector resync_offset) {
   SIM_ASSERT_MSG(!all.empty(), "epochmap: area read failed");
   media_.clear();
   media_.apply(SectorCount(0), all);
-  img_.assign(all.begin() + static_cast<ptrdiff_t>(io), all.end());
+  // Every In_sync member's copy, each block judged against its own
+  // member's clean_epoch, bits ORed: a cleaning write lands member by member
+  // (each after its own PREFLUSH), so after a power loss in between one
+  // copy may say clean while another member lost cached data; the copy not
+  // yet cleaned still marks the chunk.
+  std::vector<std::vector<uint8_t>> copies;
+  copies.push_back(std::move(all));
+  const auto sources = host_.metadata_read_sources();
+  for (size_t k = 1; k < sources.size(); ++k) {
+    disk::IoResult r = co_await host_.read_metadata(sources[k], SectorCount(0), SectorCount(total));
+    if (r.ok() && r.bytes.size() == copies[0].size()) copies.push_back(std::move(r.bytes));
+  }
+  img_.assign(copies[0].begin() + static_cast<ptrdiff_t>(io), copies[0].end());
   ctl_.assign(geo_.blocks, BlockCtl{});
-  uint64_t max_epoch = clean_epoch_;
   for (uint32_t b = 0; b < geo_.blocks; ++b) {
-    uint8_t* p = &img_[static_cast<size_t>(b) * io];
-    const bool valid = epm::tag_of(p) == tag_ && epm::epoch_of(p) > clean_epoch_;
-    if (valid) max_epoch = std::max(max_epoch, epm::epoch_of(p));
-    else clear_block(b);
+    clear_block(b);
     ctl_[b].last_touch = host_.sim().now();
   }
-  cur_epoch_ = max_epoch + 1;
-  sync_img_ = img_;
-  if (stale_)
-    for (uint64_t c = 0; c < geo_.chunks; ++c) {
-      const size_t p = bit_pos(c);
-      sync_img_[p / 8] |= static_cast<uint8_t>(1u << (p % 8));
+  uint64_t max_epoch = clean_epoch_;
+  std::vector<std::vector<uint8_t>> counted;  // per copy: the bits it counts, as img_
+  for (const auto& copy : copies) {
+    counted.emplace_back(img_.size(), 0);
+    const epm::Superblock msb = epm::decode_superblock(copy);
+    if (epm::validate(msb, host_.uuid(), io)) continue;
+    clean_epoch_ = std::max(clean_epoch_, msb.clean_epoch);
+    max_epoch = std::max(max_epoch, msb.clean_epoch);
+    for (uint32_t b = 0; b < geo_.blocks; ++b) {
+      const uint8_t* p = &copy[static_cast<size_t>(1 + b) * io];
+      if (epm::tag_of(p) != tag_ || epm::epoch_of(p) <= msb.clean_epoch) continue;
+      max_epoch = std::max(max_epoch, epm::epoch_of(p));
+      uint8_t* q = &img_[static_cast<size_t>(b) * io];
+      std::copy(p + epm::kHeaderBytes, p + io, &counted.back()[static_cast<size_t>(b) * io + epm::kHeaderBytes]);
+      for (uint32_t k = epm::kHeaderBytes; k < io; ++k) q[k] |= p[k];
     }
+  }
+  // A bit some member's media lacks is rewritten by the first round: a
+  // write finding its bit set in memory relies on it being on every media.
+  for (uint32_t b = 0; b < geo_.blocks; ++b) {
+    const auto lo = static_cast<ptrdiff_t>(b) * io + epm::kHeaderBytes, hi = static_cast<ptrdiff_t>(b + 1) * io;
+    for (const auto& c : counted)
+      if (!std::equal(c.begin() + lo, c.begin() + hi, img_.begin() + lo)) ctl_[b].mem_dirty = true;
+  }
+  commit_.note_change();
+  cur_epoch_ = max_epoch + 1;
+  // bitmap_load's rule (md_bitmap_init_from_disk): a set bit needs a resync
+  // only if its chunk ends at or past `start`; after a clean shutdown
+  // (resync_offset = MaxSector) none does, the bits just wait for cleaning.
+  // Degraded with writes since the last cleaning: everything set is needed.
+  const Sector start =
+      (!host_.degraded() || events_cleared_ == host_.events()) ? resync_offset : Sector(0);
+  sync_img_.assign(img_.size(), 0);
+  pass_img_.assign(img_.size(), 0);
+  for (uint64_t c = 0; c < geo_.chunks; ++c) {
+    const bool needed = stale_ || (bit(img_, c) && (c + 1) * geo_.chunk_sectors >= start.value());
+    const size_t p = bit_pos(c);
+    if (needed) sync_img_[p / 8] |= static_cast<uint8_t>(1u << (p % 8));
+  }
   loaded_ = true;
   if (needs_sync()) host_.request_resync();
 }
 
 sim::Task Epochmap::update_sb() {
   if (!loaded_) co_return;
+  clean_on_sb_round();
   co_await write_superblock();
+}
+
+// Piggy-back cleaning: a superblock round with no write in flight anywhere
+// (md's safemode "clean" round, or the "active" round before the first
+// write after it) advances the epoch inside the superblock it writes anyway:
+// the whole record is cleaned for zero extra writes.
+void Epochmap::clean_on_sb_round() {
+  if (host_.degraded()) return;
+  bool any = false;
+  for (uint32_t b = 0; b < geo_.blocks; ++b) {
+    const BlockCtl& k = ctl_[b];
+    if (k.inflight > 0 || block_has(sync_img_, b)) return;
+    if (!block_has(img_, b)) continue;
+    if (k.mem_dirty) return;  // its bits are not on media yet: a writer waits
+    any = true;
+  }
+  if (!any) return;
+  for (uint32_t b = 0; b < geo_.blocks; ++b) clear_block(b);
+  events_cleared_ = host_.events();
+  clean_epoch_ = std::max(clean_epoch_, cur_epoch_);
+  ++cur_epoch_;
+  ++sb_round_cleans_;
 }
 
 // Persisted cleaning; see the class comment for the two ways.
@@ -236,6 +307,9 @@ sim::Task Epochmap::clean_pass(sim::Duration idle) {
 }
 
 sim::Task Epochmap::daemon_work() {
+  // Chunks left by a pass that did not visit them (and no follow-up resync
+  // md wanted by itself): ask for one once no slot is empty.
+  if (loaded_ && !host_.degraded() && needs_sync()) host_.request_resync();
   if (sb_dirty_) co_await write_superblock();
   co_await clean_pass(clean_idle_);
 }
@@ -245,20 +319,37 @@ sim::Task Epochmap::flush() {
   if (loaded_) co_await write_superblock();
 }
 
+// md_bitmap_start_sync: with `degraded` false the chunk is really synced by
+// this pass (NEEDED -> RESYNC, "consumed"); a probe records nothing.
 SyncAnswer Epochmap::start_sync(Sector offset, bool degraded) {
-  (void)degraded;
   const uint64_t c = offset.value() / geo_.chunk_sectors;
   SyncAnswer a{false, SectorCount(geo_.chunk_sectors - offset.value() % geo_.chunk_sectors)};
   a.value = bit(sync_img_, c) || bit(img_, c);
+  if (a.value && !degraded && c < geo_.chunks) {
+    const size_t p = bit_pos(c);
+    pass_img_[p / 8] |= static_cast<uint8_t>(1u << (p % 8));
+  }
   return a;
 }
 
-void Epochmap::end_sync(Sector offset, bool aborted) { (void)offset, (void)aborted; }
+// md_do_sync stopping early, or a failed sync write: nothing from the
+// chunk holding `offset` on counts as synced.
+void Epochmap::end_sync(Sector offset, bool aborted) {
+  if (aborted) abort_chunk_ = std::min(abort_chunk_, offset.value() / geo_.chunk_sectors);
+}
 
-// The pass is complete: what it synced is idle dirt the daemon will clean.
+// End of a pass: the chunks it consumed (below the first aborted chunk) are
+// synced, the rest still needs a resync. A pass that did not visit them (a
+// recovery resumed at its checkpoint, a pass with a slot empty) leaves them:
+// md's own follow-up resync, or the one daemon_work requests, takes them.
 void Epochmap::close_sync() {
-  std::fill(sync_img_.begin(), sync_img_.end(), 0);
-  if (stale_) {
+  for (uint64_t c = 0; c < geo_.chunks && c < abort_chunk_; ++c) {
+    const size_t p = bit_pos(c);
+    if ((pass_img_[p / 8] >> (p % 8)) & 1) sync_img_[p / 8] &= static_cast<uint8_t>(~(1u << (p % 8)));
+  }
+  std::fill(pass_img_.begin(), pass_img_.end(), 0);
+  abort_chunk_ = UINT64_MAX;
+  if (!needs_sync() && stale_) {
     stale_ = false;
     sb_dirty_ = true;
   }

@@ -68,6 +68,7 @@ class Epochmap final : public IntentBackend {
   uint64_t clean_epoch() const { return clean_epoch_; }
   uint64_t epoch_advances() const { return epoch_advances_; }
   uint64_t block_cleans() const { return block_cleans_; }
+  uint64_t sb_round_cleans() const { return sb_round_cleans_; }
 
  private:
   struct BlockCtl {
@@ -86,6 +87,7 @@ class Epochmap final : public IntentBackend {
   sim::Task write_round();
   sim::Task write_superblock();
   sim::Task clean_pass(sim::Duration idle);
+  void clean_on_sb_round();
   void touch(Sector offset, SectorCount sectors, int delta);
 
   IntentHost& host_;
@@ -96,6 +98,8 @@ class Epochmap final : public IntentBackend {
   uint32_t tag_ = 0;
   std::vector<uint8_t> img_;        // blocks * io_size: header + bits, as written
   std::vector<uint8_t> sync_img_;   // same shape: chunks left to resync
+  std::vector<uint8_t> pass_img_;   // same shape: chunks the running pass synced
+  uint64_t abort_chunk_ = UINT64_MAX;  // first aborted chunk of the running pass
   std::vector<BlockCtl> ctl_;
   GroupCommit commit_;
   MediaView media_;
@@ -109,6 +113,7 @@ class Epochmap final : public IntentBackend {
   bool last_start_marked_ = false;  // mutant ours_skip_intent_for_overwrite only
   uint64_t epoch_advances_ = 0;
   uint64_t block_cleans_ = 0;
+  uint64_t sb_round_cleans_ = 0;
 };
 
 }  // namespace mdsim::md

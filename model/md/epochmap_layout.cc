@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "model/md/bitmap_layout.h"
 #include "model/md/intent_io.h"
 #include "sim/prng.h"
 
@@ -63,25 +64,39 @@ std::optional<std::string> validate(const Superblock& sb, const std::array<uint8
   return std::nullopt;
 }
 
-static Geometry shape(uint64_t sync_sectors, uint32_t io_size, uint64_t chunk) {
+// `group` is the infect unit and never more than a block's bits; the chunk
+// (one bit) grows if a group would not fit in a block.
+static Geometry shape(uint64_t sync_sectors, uint32_t io_size, uint64_t chunk, uint64_t group) {
   Geometry g;
   g.io_size = io_size;
+  const uint32_t bits = (io_size - kHeaderBytes) * 8;
+  while (group / chunk > bits) chunk <<= 1;
   g.chunk_sectors = chunk;
   g.chunks = (sync_sectors + chunk - 1) / chunk;
-  const uint32_t bits = (io_size - kHeaderBytes) * 8;
-  g.group_chunks = static_cast<uint32_t>(std::clamp<uint64_t>(kGroupSectors / chunk, 1, bits));
+  g.group_chunks = static_cast<uint32_t>(std::max<uint64_t>(group / chunk, 1));
   g.chunks_per_block = bits / g.group_chunks * g.group_chunks;
   g.blocks = static_cast<uint32_t>((g.chunks + g.chunks_per_block - 1) / g.chunks_per_block);
   return g;
+}
+
+uint64_t group_sectors_for(disk::SectorCount sync_size, disk::SectorCount area, uint64_t chunk_bytes) {
+  const BitmapChunkChoice c = choose_bitmap_chunk(sync_size, area, chunk_bytes);
+  if (c.error.empty()) return c.chunk_bytes / 512;
+  return chunk_bytes ? std::max<uint64_t>(chunk_bytes / 512, 8) : kGroupSectors;
 }
 
 Geometry plan(disk::SectorCount sync_size, disk::SectorCount area, uint32_t io_size,
               uint64_t chunk_bytes) {
   const uint64_t area_blocks = area.bytes() / io_size;
   SIM_ASSERT_MSG(area_blocks >= 2, "epochmap: intent area too small");
-  uint64_t chunk = chunk_bytes ? chunk_bytes / 512 : kMinChunkSectors;
-  Geometry g = shape(sync_size.value(), io_size, chunk);
-  while (g.blocks > area_blocks - 1) g = shape(sync_size.value(), io_size, chunk <<= 1);
+  uint64_t group = group_sectors_for(sync_size, area, chunk_bytes);
+  uint64_t chunk = std::min(kMinChunkSectors, group);
+  Geometry g = shape(sync_size.value(), io_size, chunk, group);
+  while (g.blocks > area_blocks - 1) {
+    chunk = g.chunk_sectors << 1;
+    group = std::max(group, chunk);
+    g = shape(sync_size.value(), io_size, chunk, group);
+  }
   return g;
 }
 

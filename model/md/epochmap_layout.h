@@ -26,7 +26,7 @@ inline constexpr uint32_t kMagic = 0x504d5045;  // "EPMP"
 inline constexpr uint32_t kVersion = 1;
 inline constexpr uint32_t kHeaderBytes = 16;
 inline constexpr uint64_t kMinChunkSectors = 128;          // 64 KiB
-inline constexpr uint64_t kGroupSectors = 131072;          // 64 MiB: classic's default chunk
+inline constexpr uint64_t kGroupSectors = 131072;          // 64 MiB: fallback group
 inline constexpr int64_t kDefaultDaemonSleepS = 1;
 inline constexpr int64_t kDefaultCleanIdleS = 2;
 inline constexpr uint32_t kStateStale = 1;
@@ -54,12 +54,17 @@ std::optional<std::string> validate(const Superblock& sb, const std::array<uint8
 struct Geometry {
   uint32_t io_size = 512;
   uint64_t chunk_sectors = 0;
-  uint32_t group_chunks = 0;      // infect unit, never larger than kGroupSectors
+  uint32_t group_chunks = 0;      // infect unit = the classic bitmap's chunk
   uint32_t chunks_per_block = 0;  // a multiple of group_chunks
   uint32_t blocks = 0;
   uint64_t chunks = 0;
   uint64_t block_offset_sectors(uint32_t b) const { return (1ull + b) * (io_size / 512); }
 };
+// The group (infect unit, the coarsest thing ours ever resyncs for a write)
+// is the chunk the classic bitmap would use for the same array and option
+// (choose_bitmap_chunk); the bit chunk is min(64 KiB, group), doubled (and
+// the group with it) until the blocks fit the area.
+uint64_t group_sectors_for(disk::SectorCount sync_size, disk::SectorCount area, uint64_t chunk_bytes);
 // REQUIRES: the area holds at least 2 blocks.
 Geometry plan(disk::SectorCount sync_size, disk::SectorCount area, uint32_t io_size,
               uint64_t chunk_bytes);

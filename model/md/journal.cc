@@ -31,24 +31,45 @@ bool Journal::missing_any() const {
   return std::any_of(missing_.begin(), missing_.end(), [](uint8_t b) { return b != 0; });
 }
 
-void Journal::add_sync_range(uint64_t start, uint64_t end) {
-  end = std::min(end, host_.sync_size().value());
+// Merges [start, end) into an ordered range map (deterministic).
+static void add_range(std::map<uint64_t, uint64_t>& set, uint64_t start, uint64_t end) {
   if (start >= end) return;
-  // Merge with overlapping/adjacent ranges (ordered map: deterministic).
-  auto it = sync_set_.upper_bound(start);
-  if (it != sync_set_.begin() && std::prev(it)->second >= start) --it;
-  while (it != sync_set_.end() && it->first <= end) {
+  auto it = set.upper_bound(start);
+  if (it != set.begin() && std::prev(it)->second >= start) --it;
+  while (it != set.end() && it->first <= end) {
     start = std::min(start, it->first);
     end = std::max(end, it->second);
-    it = sync_set_.erase(it);
+    it = set.erase(it);
   }
-  sync_set_[start] = end;
+  set[start] = end;
+}
+
+// Removes every range of `cut` from `set`.
+static void subtract_ranges(std::map<uint64_t, uint64_t>& set, const std::map<uint64_t, uint64_t>& cut) {
+  std::map<uint64_t, uint64_t> out;
+  for (const auto& [start, e] : set) {
+    uint64_t s = start;
+    auto it = cut.upper_bound(s);
+    if (it != cut.begin()) --it;
+    for (; it != cut.end() && it->first < e && s < e; ++it) {
+      if (it->second <= s) continue;
+      if (it->first > s) out[s] = it->first;
+      s = std::max(s, it->second);
+    }
+    if (s < e) out[s] = e;
+  }
+  set.swap(out);
+}
+
+void Journal::add_sync_range(uint64_t start, uint64_t end) {
+  add_range(sync_set_, start, std::min(end, host_.sync_size().value()));
 }
 
 void Journal::set_missing(Sector offset, SectorCount sectors) {
   const uint64_t c0 = offset.value() / geo_.missing_chunk_sectors;
   const uint64_t c1 = (offset.value() + sectors.value() - 1) / geo_.missing_chunk_sectors;
   for (uint64_t c = c0; c <= c1; ++c) {
+    forget_[c / 8] &= static_cast<uint8_t>(~(1u << (c % 8)));  // needed again
     if (missing(c)) continue;
     missing_[c / 8] |= static_cast<uint8_t>(1u << (c % 8));
     missing_dirty_[c / 8 / geo_.io_size] = true;
@@ -93,6 +114,7 @@ sim::Task Journal::create(bool assume_clean) {
   tag_ = jrnl::slot_tag(host_.uuid());
   slots_.assign(geo_.ring_slots, Slot{});
   missing_.assign(static_cast<size_t>(geo_.missing_blocks) * geo_.io_size, 0);
+  forget_.assign(missing_.size(), 0);
   missing_dirty_.assign(geo_.missing_blocks, false);
   sync_set_.clear();
   events_cleared_ = host_.events();
@@ -110,7 +132,6 @@ sim::Task Journal::create(bool assume_clean) {
 }
 
 sim::Task Journal::load(Sector resync_offset) {
-  (void)resync_offset;  // entries say what to resync, as a bitmap's bits do
   const uint32_t io = host_.logical_block_bytes();
   std::vector<uint8_t> head = co_await read_area(host_, SectorCount(0), SectorCount(io / 512));
   SIM_ASSERT_MSG(!head.empty(), "journal: superblock read failed");
@@ -126,8 +147,27 @@ sim::Task Journal::load(Sector resync_offset) {
   SIM_ASSERT_MSG(!all.empty(), "journal: area read failed");
   media_.clear();
   media_.apply(SectorCount(0), all);
+  // The other In_sync members' copies too: a clearing round is one
+  // PREFLUSH|FUA write per member, and a power loss can land after one
+  // member's zeroing (its data durable) and before another's flush (its
+  // cached data lost, its entry still on media). The union of the copies
+  // still marks such a chunk.
+  std::vector<std::vector<uint8_t>> others;
+  const auto sources = host_.metadata_read_sources();
+  for (size_t k = 1; k < sources.size(); ++k) {
+    disk::IoResult r = co_await host_.read_metadata(sources[k], SectorCount(0), SectorCount(total));
+    if (r.ok() && r.bytes.size() == all.size()) others.push_back(std::move(r.bytes));
+  }
   slots_.assign(geo_.ring_slots, Slot{});
   sync_set_.clear();
+  // bitmap_load's rule (md-internals 1.12): an entry needs a resync only if
+  // it ends at or past `start` = the md superblock's resync_offset (0 when
+  // degraded with writes since the last forgetting). A clean superblock
+  // (MaxSector) or a resync checkpoint means md already knows the range is
+  // in sync: no write was pending when it was written, and a later write
+  // would have made it dirty (resync_offset 0) on media first.
+  const Sector start =
+      (!host_.degraded() || events_cleared_ == host_.events()) ? resync_offset : Sector(0);
   uint32_t newest = geo_.ring_slots;  // slot with the highest sequence number
   uint64_t newest_seq = 0;
   for (uint32_t i = 0; i < geo_.ring_slots; ++i) {
@@ -138,16 +178,33 @@ sim::Task Journal::load(Sector resync_offset) {
   for (uint32_t i = 0; i < geo_.ring_slots; ++i) {
     Slot& s = slots_[i];
     s.media = jrnl::decode_slot(&all[(1ull + i) * io], io, tag_);
+    for (const auto& o : others)
+      for (const jrnl::Entry& e : jrnl::decode_slot(&o[(1ull + i) * io], io, tag_))
+        if (std::find(s.media.begin(), s.media.end(), e) == s.media.end()) s.media.push_back(e);
     if (i == newest && opts_.mutants.on(Mutant::journal_recovery_skips_last)) s.media.pop_back();
-    s.held = !s.media.empty();
-    if (i == 0 && opts_.mutants.on(Mutant::journal_recovery_skips_first_slot)) continue;
-    for (const jrnl::Entry& e : s.media)
-      add_sync_range(e.chunk_seq * jrnl::kEntryChunkSectors,
-                     (e.chunk_seq + e.nr_chunks) * jrnl::kEntryChunkSectors);
+    if (i == 0 && opts_.mutants.on(Mutant::journal_recovery_skips_first_slot)) {
+      s.held = !s.media.empty();
+      continue;
+    }
+    for (const jrnl::Entry& e : s.media) {
+      const uint64_t end = (e.chunk_seq + e.nr_chunks) * jrnl::kEntryChunkSectors;
+      if (end < start.value()) continue;  // synced before the md superblock's checkpoint
+      s.held = true;
+      add_sync_range(e.chunk_seq * jrnl::kEntryChunkSectors, end);
+    }
   }
   const size_t moff = geo_.missing_offset_sectors() * 512;
   missing_.assign(all.begin() + static_cast<ptrdiff_t>(moff), all.end());
   missing_dirty_.assign(geo_.missing_blocks, false);
+  forget_.assign(missing_.size(), 0);
+  // A missing bit some member's media lacks is rewritten by the next round:
+  // a degraded write finding it set in memory relies on it being on media.
+  for (const auto& o : others)
+    for (size_t k = 0; k < missing_.size(); ++k) {
+      if (missing_[k] != o[moff + k]) missing_dirty_[k / geo_.io_size] = true;
+      missing_[k] |= o[moff + k];
+    }
+  if (std::find(missing_dirty_.begin(), missing_dirty_.end(), true) != missing_dirty_.end()) commit_.note_change();
   if (stale_) add_sync_range(0, host_.sync_size().value());
   loaded_ = true;
   if (needs_sync()) host_.request_resync();
@@ -287,14 +344,19 @@ sim::Task Journal::write_without_fua(std::vector<MetaWrite> writes) {
 
 sim::Task Journal::daemon_work() {
   if (!loaded_) co_return;
-  if (!host_.degraded() && recovery_done_ && missing_any()) {
-    // The member that was missing is back in sync: forget the missing set.
-    // events_cleared reaches disk before the bits are cleared.
+  if (!host_.degraded() && recovery_done_) {
+    // The member that was missing is back in sync: forget the missing-set
+    // chunks a complete pass synced. events_cleared reaches disk before the
+    // bits are cleared.
     recovery_done_ = false;
     events_cleared_ = host_.events();
     co_await write_superblock();
-    std::fill(missing_.begin(), missing_.end(), 0);
-    std::fill(missing_dirty_.begin(), missing_dirty_.end(), true);
+    for (size_t i = 0; i < missing_.size(); ++i) {
+      if (!(missing_[i] & forget_[i])) continue;
+      missing_[i] &= static_cast<uint8_t>(~forget_[i]);
+      missing_dirty_[i / geo_.io_size] = true;
+    }
+    std::fill(forget_.begin(), forget_.end(), 0);
     commit_.note_change();
   }
   if (sb_dirty_) co_await write_superblock();
@@ -327,24 +389,50 @@ bool Journal::covered_for_sync(uint64_t s, uint64_t& extent) const {
   return covered;
 }
 
+// md_bitmap_start_sync: `degraded` false swaps NEEDED for RESYNC, i.e. the
+// range is really synced by this pass (consumed); a probe or a pass with a
+// slot still empty leaves it needed.
 SyncAnswer Journal::start_sync(Sector offset, bool degraded) {
-  (void)degraded;
   uint64_t ext = 0;
   const bool c = offset.value() < host_.sync_size().value() && covered_for_sync(offset.value(), ext);
-  return SyncAnswer{c, SectorCount(std::max<uint64_t>(ext, 1))};
+  ext = std::max<uint64_t>(ext, 1);
+  if (c && !degraded) add_range(consumed_, offset.value(), offset.value() + ext);
+  return SyncAnswer{c, SectorCount(ext)};
 }
 
-void Journal::end_sync(Sector offset, bool aborted) { (void)offset, (void)aborted; }
+// md_do_sync stopping early, or a failed sync write (abort_sync_write):
+// nothing from here on counts as synced.
+void Journal::end_sync(Sector offset, bool aborted) {
+  if (aborted) abort_at_ = std::min(abort_at_, offset.value());
+}
 
-// A complete sync pass: loaded entries and the stale flag are done with.
+// End of a pass: what a complete pass consumed is done with. What is still
+// to sync (aborted pass, or synced only while degraded) moves to the durable
+// missing set, so the loaded slots can be released: write_round writes the
+// missing-set blocks before any slot is reused or zeroed.
 void Journal::close_sync() {
+  const bool completed = abort_at_ == UINT64_MAX;
+  // Stopped early: windows below the first abort point were synced (each
+  // window's IO is awaited before the next); the rest of what it took stays.
+  if (!completed) subtract_ranges(consumed_, {{abort_at_, UINT64_MAX}});
+  subtract_ranges(sync_set_, consumed_);
+  if (completed) {
+    // A complete pass synced every missing-set chunk to every member present
+    // (a write during the pass reached the recovering member too): the
+    // daemon forgets them once no slot is empty any more. What the pass
+    // could not sync is re-marked below, which cancels its forgetting.
+    forget_ = missing_;
+    recovery_done_ = missing_any();
+    if (stale_ && sync_set_.empty()) {
+      stale_ = false;
+      sb_dirty_ = true;
+    }
+  }
+  consumed_.clear();
+  abort_at_ = UINT64_MAX;
+  for (auto [s, e] : sync_set_) set_missing(Sector(s), SectorCount(e - s));
   sync_set_.clear();
   for (Slot& s : slots_) s.held = false;
-  if (stale_) {
-    stale_ = false;
-    sb_dirty_ = true;
-  }
-  recovery_done_ = true;
   slot_wq_.wake_all();
 }
 

@@ -100,13 +100,16 @@ class Journal final : public IntentBackend {
   std::map<std::pair<uint64_t, uint64_t>, std::deque<uint32_t>> bio_slot_;
   std::vector<uint8_t> missing_;             // missing-set bits (bounded by the area)
   std::vector<bool> missing_dirty_;          // per io_size block
+  std::vector<uint8_t> forget_;              // missing chunks a complete pass synced
   std::map<uint64_t, uint64_t> sync_set_;    // start -> end sector, to resync
+  std::map<uint64_t, uint64_t> consumed_;    // synced by the running pass (RESYNC)
+  uint64_t abort_at_ = UINT64_MAX;           // first aborted sector of the running pass
   GroupCommit commit_;
   MediaView media_;
   sim::WaitQueue slot_wq_;
   bool clear_requested_ = false;
   bool stale_ = false;
-  bool recovery_done_ = false;
+  bool recovery_done_ = false;              // forget_ has chunks to clear
   bool sb_dirty_ = false;
   bool loaded_ = false;
   uint64_t events_cleared_ = 0;

@@ -72,8 +72,10 @@ TEST(Epochmap, ConcurrentWritersShareOneRound) {
   for (uint64_t c : {1ull, 2000ull, 2500ull, 3100ull}) r.sim.spawn(w(r.e, c));
   r.advance(sim::Duration::ms(1));
   // The first writer's round has block 0; the three that arrive while it is
-  // in flight share one round for blocks 0 and 1: three writes, not four.
-  EXPECT_EQ(r.host.log().size(), base + 3);
+  // in flight share one round for the adjacent blocks 0 and 1, written as one
+  // request: two writes, not four.
+  EXPECT_EQ(r.host.log().size(), base + 2);
+  EXPECT_EQ(r.host.log().back().bytes.size(), 2u * 512);
 }
 
 TEST(Epochmap, IdleBurstIsCleanedByOneEpochAdvance) {
@@ -166,7 +168,19 @@ TEST(Epochmap, CrashBeforeCleaningResyncsAndThenCleans) {
   s2.run_until(s2.now() + sim::Duration::s(5));
   run_task(s2, e2->daemon_work());  // not while the resync is pending
   EXPECT_TRUE(e2->dirty(7));
+  // A pass that stops inside the group keeps what it did not finish...
+  for (uint64_t c = 0; c < 100; ++c) (void)e2->start_sync(Sector(c * kChunk), false);
+  e2->end_sync(Sector(50 * kChunk), true);
   e2->close_sync();
+  ASSERT_EQ(e2->dirty_ranges().size(), 1u);
+  EXPECT_EQ(e2->dirty_ranges()[0].start, Sector(50 * kChunk));
+  const int asked = h2.resync_requests();
+  run_task(s2, e2->daemon_work());  // ...and asks md for another pass
+  EXPECT_GT(h2.resync_requests(), asked);
+  EXPECT_TRUE(e2->dirty(7));
+  for (uint64_t c = 0; c < kGroup; ++c) (void)e2->start_sync(Sector(c * kChunk), false);
+  e2->close_sync();
+  EXPECT_FALSE(e2->needs_sync());
   run_task(s2, e2->daemon_work());
   EXPECT_FALSE(e2->dirty(7));
   sim::Simulator s3(7);
@@ -192,6 +206,53 @@ TEST(Epochmap, DegradedKeepsExactBitsForReadd) {
   EXPECT_TRUE(e2->can_partial_readd(10));
   EXPECT_TRUE(e2->start_sync(Sector(6 * kChunk), true).value);
   EXPECT_FALSE(e2->start_sync(Sector(7 * kChunk), true).value);
+}
+
+// Piggy-back: an md superblock round with nothing in flight cleans the whole
+// record inside the superblock it writes anyway (no extra write); with a
+// write in flight it cleans nothing.
+TEST(Epochmap, SuperblockRoundCleansForFreeWhenNothingIsInFlight) {
+  Rig r;
+  run_task(r.sim, r.e.create(true));
+  r.write(1);
+  r.start(4000);  // in flight
+  size_t base = r.host.log().size();
+  run_task(r.sim, r.e.update_sb());
+  EXPECT_EQ(r.host.log().size(), base + 1);
+  EXPECT_EQ(r.e.sb_round_cleans(), 0u);
+  EXPECT_TRUE(r.e.dirty(1));
+  r.end(4000);
+  base = r.host.log().size();
+  run_task(r.sim, r.e.update_sb());  // md's safemode "clean" round
+  EXPECT_EQ(r.host.log().size(), base + 1);  // the superblock only
+  EXPECT_EQ(r.host.log().back().offset_sectors, 0u);
+  EXPECT_EQ(r.e.sb_round_cleans(), 1u);
+  EXPECT_EQ(r.e.dirty_chunks(), 0u);
+  sim::Simulator s2(6);
+  FakeIntentHost h2(s2, r.host);
+  auto e2 = r.crash_and_load(s2, h2);
+  EXPECT_FALSE(e2->needs_sync());
+  r.write(4000);  // the next write is valid against the new clean_epoch
+  EXPECT_TRUE(r.e.media_covers(0, Sector(4000 * kChunk), SectorCount(8)));
+}
+
+// bitmap_load's rule: after a clean md superblock nothing is resynced, but
+// the bits stay in memory for a re-add recovery; a checkpoint keeps only the
+// chunks ending at or past it.
+TEST(Epochmap, CleanMdSuperblockMeansNoResync) {
+  Rig r;
+  run_task(r.sim, r.e.create(true));
+  r.write(5);
+  r.write(3000);
+  for (uint64_t start : {Sector::max().value(), 4000 * kChunk, uint64_t{0}}) {
+    sim::Simulator s2(6);
+    FakeIntentHost h2(s2, r.host);
+    Epochmap e2(h2, testing::options_for(IntentType::ours));
+    run_task(s2, e2.load(Sector(start)));
+    EXPECT_EQ(e2.needs_sync(), start == 0) << start;
+    EXPECT_TRUE(e2.dirty(5));
+    EXPECT_TRUE(e2.start_sync(Sector(5 * kChunk), false).value);  // a recovery still copies it
+  }
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // Property (coverage after any crash, at the backend level): for llbitmap, the
 // journal and epochmap on a FakeIntentHost, any interleaving of concurrent
-// writers (start_write, unplug, data in flight, end_write), daemon passes and
-// idle gaps keeps every bio whose data may be in flight covered, both by the
+// writers (start_write, unplug, data in flight, end_write), daemon passes, md
+// superblock rounds (update_sb) and idle gaps keeps every bio whose data may be in flight covered, both by the
 // online media check and by the record a fresh instance loads after a power
 // loss at that instant. Afterwards, with everything idle, the record empties.
 #include <gtest/gtest.h>
@@ -81,6 +81,8 @@ void run(IntentType t, const std::vector<std::tuple<int, uint32_t, uint32_t>>& o
     if (kind <= 1) {  // a writer; hot region half of the time
       const uint64_t sector = kind == 0 ? (a % 64) * 16 : a * 1024;  // else: all of the array
       sim.spawn(writer(sim, *b, w, sector, sim::Duration::us(20 + c * 50)));
+    } else if (kind == 2 && a % 2 == 1) {
+      sim.spawn(b->update_sb());  // an md superblock round (epochmap cleans on it)
     } else if (kind == 2 && !w.daemon_busy) {
       sim.spawn(daemon(*b, w));
     } else {

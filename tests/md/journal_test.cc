@@ -28,6 +28,16 @@ struct Rig {
   }
 };
 
+// One sync pass as md_do_sync + raid1_sync_request drive it: every covered
+// range is answered with `degraded` (false: NEEDED -> RESYNC), then the pass
+// either completes or stops at `abort_at` (end_sync aborted), then close_sync.
+void sync_pass(Journal& j, bool degraded, uint64_t abort_at = UINT64_MAX) {
+  uint64_t s = 0;
+  while (s < kGiB.value() && s < abort_at) s += j.start_sync(Sector(s), degraded).blocks.value();
+  if (abort_at != UINT64_MAX) j.end_sync(Sector(abort_at), true);
+  j.close_sync();
+}
+
 TEST(JournalFormat, EntryPacksChunkSeqHighNrChunksLow) {
   jrnl::Entry e{0x123456789abcull, 7};
   EXPECT_EQ(jrnl::pack(e), (0x123456789abcull << 16) | 7);
@@ -127,7 +137,7 @@ TEST(Journal, CrashRecoveryResyncsExactlyTheLiveEntries) {
   // Entries stay on media until the resync ends, then the daemon clears them.
   run_task(sim2, j2.daemon_work());
   EXPECT_EQ(j2.media_nonempty_slots(), 2u);
-  j2.close_sync();
+  sync_pass(j2, false);
   EXPECT_FALSE(j2.needs_sync());
   run_task(sim2, j2.daemon_work());
   EXPECT_EQ(j2.media_nonempty_slots(), 0u);
@@ -138,7 +148,7 @@ TEST(Journal, CreateWithoutAssumeCleanIsStaleUntilFirstSync) {
   run_task(r.sim, r.j.create(false));
   EXPECT_TRUE(r.j.needs_sync());
   EXPECT_EQ(r.j.dirty_ranges().size(), 1u);
-  r.j.close_sync();
+  sync_pass(r.j, false);
   run_task(r.sim, r.j.daemon_work());
   sim::Simulator sim2(4);
   FakeIntentHost host2(sim2, r.host);
@@ -172,11 +182,49 @@ TEST(Journal, DegradedWritesSurviveInTheMissingSetForReadd) {
   EXPECT_FALSE(j2.start_sync(Sector(300000), true).value);
   host2.set_degraded(false);
   host2.set_member_present(1, true);
-  j2.close_sync();
+  sync_pass(j2, false);  // the re-add's recovery
   run_task(sim2, j2.daemon_work());  // recovery done: forget, events_cleared moves
   EXPECT_FALSE(j2.needs_sync());
   EXPECT_FALSE(j2.can_partial_readd(10));
   EXPECT_TRUE(j2.can_partial_readd(host2.events()));
+}
+
+// F4 (docs/verification.md): a resync stopped by a member failure, or a pass
+// that ran with a slot empty, must not retire the loaded entries; they move
+// to the missing set (durable before their slots are reused) and only a pass
+// that really synced them forgets them.
+TEST(Journal, InterruptedOrDegradedPassKeepsTheLoadedIntent) {
+  Rig r;
+  run_task(r.sim, r.j.create(true));
+  r.plug({64, 900000});  // in flight at the crash
+  sim::Simulator sim2(4);
+  FakeIntentHost host2(sim2, r.host);
+  Journal j2(host2, testing::options_for(IntentType::journal));
+  run_task(sim2, j2.load(Sector(0)));
+  ASSERT_TRUE(j2.needs_sync());
+  sync_pass(j2, false, 500000);  // synced sector 64, stopped before 900000
+  EXPECT_TRUE(j2.needs_sync());
+  EXPECT_TRUE(j2.missing(900000 / 128));
+  EXPECT_FALSE(j2.missing(64 / 128));
+  host2.set_degraded(true);  // member 1 fails: a pass with a slot empty
+  host2.set_member_present(1, false);
+  sync_pass(j2, true);
+  EXPECT_TRUE(j2.missing(900000 / 128));
+  run_task(sim2, j2.daemon_work());  // missing set written, the slots released and zeroed
+  EXPECT_EQ(j2.media_nonempty_slots(), 0u);
+  EXPECT_TRUE(j2.missing(900000 / 128));  // nothing forgotten while degraded
+  {  // A crash now still finds the chunk.
+    sim::Simulator sim3(5);
+    FakeIntentHost host3(sim3, host2);
+    Journal j3(host3, testing::options_for(IntentType::journal));
+    run_task(sim3, j3.load(Sector(0)));
+    EXPECT_TRUE(j3.start_sync(Sector(900000), false).value);
+  }
+  host2.set_degraded(false);  // member 1 re-added: its recovery is a complete pass
+  host2.set_member_present(1, true);
+  sync_pass(j2, false);
+  run_task(sim2, j2.daemon_work());  // forgotten now
+  EXPECT_FALSE(j2.needs_sync());
 }
 
 }  // namespace
