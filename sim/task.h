@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "sim/assert.h"
+#include "sim/frame_pool.h"
 
 namespace mdsim::sim {
 
@@ -39,6 +40,10 @@ struct PromiseBase {
   // reclaims their frames in ~Simulator instead of leaking them.
   Simulator* owner = nullptr;
   size_t owner_index = 0;
+
+  // Frames come from the recycling pool (sim/frame_pool.h).
+  static void* operator new(std::size_t n) { return frame_alloc(n); }
+  static void operator delete(void* p, std::size_t n) noexcept { frame_free(p, n); }
 
   std::suspend_always initial_suspend() noexcept { return {}; }
   struct FinalAwaiter {

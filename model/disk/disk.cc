@@ -37,7 +37,7 @@ uint32_t Disk::inflight() const {
 }
 
 uint64_t Disk::media_word(Sector s) const { return impl_->media.word(s); }
-uint64_t Disk::current_word(Sector s) const { return impl_->current.word(s); }
+uint64_t Disk::current_word(Sector s) const { return impl_->read_view().word(s); }
 
 void Disk::media_bytes(Sector s, SectorCount n, std::vector<uint8_t>& out) const {
   SIM_ASSERT(s.value() + n.value() <= config_.capacity.value());
@@ -48,7 +48,7 @@ void Disk::media_bytes(Sector s, SectorCount n, std::vector<uint8_t>& out) const
 }
 
 const DiskImage& Disk::media_image() const { return impl_->media; }
-const DiskImage& Disk::current_image() const { return impl_->current; }
+const DiskImage& Disk::current_image() const { return impl_->read_view(); }
 uint64_t Disk::cached_writes() const { return impl_->cache.size(); }
 uint64_t Disk::cached_bytes() const { return impl_->cached_bytes; }
 
@@ -83,8 +83,10 @@ Disk::CrashLayers Disk::capture() const {
   l.block_sectors = config_.logical_block_bytes / kSectorBytes;
   l.media = impl_->media;
   l.cached.assign(impl_->cache.begin(), impl_->cache.end());
-  l.in_flight.reserve(impl_->in_flight.size());
-  for (const auto& [id, w] : impl_->in_flight) l.in_flight.push_back(w);
+  std::vector<Impl::RequestPtr> flying = impl_->in_flight;
+  std::sort(flying.begin(), flying.end(), [](auto a, auto b) { return a->id < b->id; });
+  l.in_flight.reserve(flying.size());
+  for (Impl::RequestPtr r : flying) l.in_flight.push_back(r->write);
   return l;
 }
 

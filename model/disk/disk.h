@@ -120,6 +120,10 @@ class Disk {
   uint64_t current_word(Sector s) const;    // what a read would return now
   void media_bytes(Sector s, SectorCount n, std::vector<uint8_t>& out) const;
   // The media and the read view as images (O(1) copies share the tree).
+  // current_image() (and current_word()) may first rebuild the read view from
+  // media + the cache (cost: the cached writes; see docs/disk-model.md). Copy
+  // the image to keep it: the reference only stays meaningful until the next
+  // request completes (a view without readers is dropped).
   const DiskImage& media_image() const;
   const DiskImage& current_image() const;
   // Writes completed into the volatile cache and not yet on media.

@@ -37,10 +37,11 @@ void Disk::Impl::complete(RequestPtr r) {
   IoResult res;
   res.status = fault_status(*r);
   if (r->write) {
-    auto it = std::lower_bound(in_flight.begin(), in_flight.end(), r->id,
-                               [](const auto& e, uint64_t id) { return e.first < id; });
-    SIM_ASSERT(it != in_flight.end() && it->first == r->id);
-    in_flight.erase(it);
+    const size_t i = r->flight_index;
+    SIM_ASSERT(i < in_flight.size() && in_flight[i] == r);
+    in_flight[i] = in_flight.back();
+    in_flight[i]->flight_index = i;
+    in_flight.pop_back();
   }
   if (res.ok()) {
     switch (r->req.op) {
@@ -73,11 +74,12 @@ void Disk::Impl::complete(RequestPtr r) {
 void Disk::Impl::complete_read(const Request& r, IoResult& res) const {
   const uint64_t n = r.req.count.value();
   res.words.resize(n);
-  current.words(r.req.sector, n, res.words.data());
+  const DiskImage& view = read_view();
+  view.words(r.req.sector, n, res.words.data());
   if (!r.req.want_bytes) return;
   res.bytes.resize(r.req.count.bytes());
   for (uint64_t i = 0; i < n; ++i) {
-    current.render(r.req.sector + SectorCount(i), res.bytes.data() + i * kSectorBytes);
+    view.render(r.req.sector + SectorCount(i), res.bytes.data() + i * kSectorBytes);
   }
 }
 
@@ -89,11 +91,12 @@ void Disk::Impl::complete_write(Request& r) {
   if (w.use_count() != 1) w = std::make_shared<PendingWrite>(*w);
   w->completion_seq = ++last_completion_seq;
   w->completed_at = sim.now();
-  w->apply(current);
+  write_to_view(*w);
   const bool to_media = cfg.cache == CacheMode::write_through || (r.req.fua && !w->discard);
   if (to_media) {
     w->apply(media);
     supersede_cached(w->range());
+    recycle(w);
     return;
   }
   cached_bytes += w->count.bytes();
@@ -121,17 +124,38 @@ void Disk::Impl::destage_front() {
   constexpr size_t kPrefetchAhead = 8;
   if (cache.size() > 2 * kPrefetchAhead) media.prefetch(cache[2 * kPrefetchAhead]->sector, false);
   if (cache.size() > kPrefetchAhead) media.prefetch(cache[kPrefetchAhead]->sector, true);
-  const std::shared_ptr<PendingWrite>& w = cache.front();
+  std::shared_ptr<PendingWrite> w = std::move(cache.front());
+  cache.pop_front();
   w->apply(media);
   SIM_ASSERT(cached_bytes >= w->count.bytes());
   cached_bytes -= w->count.bytes();
-  cache.pop_front();
+  recycle(w);
   // With nothing cached the two images hold the same contents (invariant 2):
   // share one tree, so memory is one tree plus what the cache changes.
   if (cache.empty()) {
     SIM_ASSERT(cached_bytes == 0);
-    media = current;
+    if (view_live) media = current;
   }
+}
+
+const DiskImage& Disk::Impl::read_view() const {
+  if (!view_live) {
+    current = media;
+    for (const auto& w : cache) w->apply(current);
+    view_live = true;
+  }
+  writes_unviewed = 0;
+  return current;
+}
+
+void Disk::Impl::write_to_view(const PendingWrite& w) {
+  if (!view_live) return;
+  if (++writes_unviewed > cache.size() + kViewIdleWrites) {
+    current = DiskImage();  // frees the view's own nodes; media keeps its tree
+    view_live = false;
+    return;
+  }
+  w.apply(current);
 }
 
 void Disk::Impl::destage_through(uint64_t seq, uint64_t request_id) {

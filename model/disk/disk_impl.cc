@@ -66,8 +66,9 @@ Disk::Impl::Impl(Disk& d, const DiskImage& image)
       actor(d.sim_.trace().add_actor(d.name_)),
       media(image),
       current(image),
-      channel_free(spec.channels, sim::Instant::zero()) {
+      channel_free() {
   SIM_ASSERT(spec.channels >= 1);
+  for (uint32_t i = 0; i < spec.channels; ++i) channel_free.emplace_back(sim::Instant::zero(), i);
   SIM_ASSERT(media.same_tree(current));
 }
 
@@ -84,8 +85,23 @@ void Disk::Impl::validate(const IoRequest& req) const {
   SIM_ASSERT_MSG(stamps != bytes, "write payload must be stamps or bytes, matching count");
 }
 
-std::shared_ptr<Disk::PendingWrite> Disk::Impl::make_pending(Request& r) const {
-  auto w = std::make_shared<PendingWrite>();
+void Disk::Impl::recycle(std::shared_ptr<PendingWrite>& w) {
+  if (w.use_count() != 1 || free_writes.size() >= kFreeWritesMax) {
+    w.reset();
+    return;
+  }
+  *w = PendingWrite{};
+  free_writes.push_back(std::move(w));
+}
+
+std::shared_ptr<Disk::PendingWrite> Disk::Impl::make_pending(Request& r) {
+  std::shared_ptr<PendingWrite> w;
+  if (free_writes.empty()) {
+    w = std::make_shared<PendingWrite>();
+  } else {
+    w = std::move(free_writes.back());
+    free_writes.pop_back();
+  }
   w->id = r.id;
   w->sector = r.req.sector;
   w->count = r.req.count;
@@ -140,7 +156,8 @@ void Disk::Impl::submit_native(IoRequest req, Done done) {
     r->req.payload = Payload{};  // the words now live in the pending write
   }
   const IoRequest& q = r->req;
-  if (r->write) current.prefetch(q.sector);  // applied at completion, ~queue depth IOs later
+  // Applied to the read view at completion, ~queue depth IOs later.
+  if (r->write && view_live) current.prefetch(q.sector);
   sim.trace().record(sim.now(), kTraceDiskSubmit, actor, r->id, q.sector.value(), q.count.value(),
                      trace_op(q));
   if (active < cfg.queue_depth) {
@@ -187,17 +204,19 @@ void Disk::Impl::start(RequestPtr r) {
   if (r->write) {
     // Requests start in submission (id) order: the host FIFO only holds
     // requests while the device queue is full (invariant 4).
-    SIM_ASSERT(in_flight.empty() || in_flight.back().first < r->id);
-    in_flight.emplace_back(r->id, r->write);
+    r->flight_index = in_flight.size();
+    in_flight.push_back(r);
   }
   const sim::Duration lat = service_time(*r);
-  size_t c = 0;
-  for (size_t i = 1; i < channel_free.size(); ++i) {
-    if (channel_free[i] < channel_free[c]) c = i;
-  }
-  const sim::Instant begin = std::max(sim.now(), channel_free[c]);
+  // The channel that frees first, lowest index on ties (as a scan would pick).
+  const auto later = [](const auto& a, const auto& b) {
+    return a.first != b.first ? b.first < a.first : b.second < a.second;
+  };
+  std::pop_heap(channel_free.begin(), channel_free.end(), later);
+  const sim::Instant begin = std::max(sim.now(), channel_free.back().first);
   const sim::Instant end = begin + lat;
-  channel_free[c] = end;
+  channel_free.back().first = end;
+  std::push_heap(channel_free.begin(), channel_free.end(), later);
   sim.schedule_at(end, [this, r] { complete(r); });
 }
 

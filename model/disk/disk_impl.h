@@ -7,7 +7,9 @@
 // Invariants:
 //  (1) media = initial image + cached writes destaged in completion order +
 //      writes that went to media directly (FUA, write-through);
-//  (2) current = media + every write still in `cache`, applied in order;
+//  (2) while view_live: current = media + every write still in `cache`,
+//      applied in order (the read view); otherwise current is empty and the
+//      view is rebuilt from media + cache on the next read or inspection;
 //  (3) cache is ordered by completion_seq, strictly increasing;
 //  (4) active <= queue_depth; waiting is non-empty only if active == queue_depth.
 #pragma once
@@ -25,6 +27,13 @@ namespace mdsim::disk {
 // Requests waiting in the host queue beyond queue_depth (a bug guard: md never
 // has this many outstanding).
 inline constexpr size_t kWaitingRequestsMax = size_t{1} << 22;
+
+// Writes without a reader, beyond the cache size, after which the read view is
+// dropped: a rebuild costs about cache.size() writes, so dropping after more
+// than that many unread writes at most doubles the cost of keeping it.
+inline constexpr uint64_t kViewIdleWrites = 256;
+
+inline constexpr size_t kFreeWritesMax = 1024;
 
 // Trace argument packing: op | flags << 8 | class << 16 (see disk.h).
 inline uint64_t trace_op(const IoRequest& req) {
@@ -59,6 +68,7 @@ struct Disk::Impl {
     sim::Instant submitted_at;
     uint64_t cutoff_seq = 0;  // flush/PREFLUSH: cached writes up to here must reach media
     std::shared_ptr<PendingWrite> write;  // writes and discards
+    size_t flight_index = 0;  // in in_flight, while a started write
   };
   // Requests are recycled through `free_requests` (a heap allocation per
   // request, and a shared_ptr in the completion event, were a measurable share
@@ -88,7 +98,14 @@ struct Disk::Impl {
   void on_destage_timer();
   void supersede_cached(SectorRange range);
   void account(const Request& r, const IoResult& res);
-  std::shared_ptr<PendingWrite> make_pending(Request& r) const;  // takes the payload
+  std::shared_ptr<PendingWrite> make_pending(Request& r);  // takes the payload
+  // A destaged write nobody else holds goes back to free_writes.
+  void recycle(std::shared_ptr<PendingWrite>& w);
+  // The read view (invariant 2), rebuilt from media + cache if it was dropped.
+  const DiskImage& read_view() const;
+  // A completed write reaches the read view, or the view is dropped after
+  // enough writes without a reader (see kViewIdleWrites).
+  void write_to_view(const PendingWrite& w);
 
   Disk& disk;
   sim::Simulator& sim;
@@ -98,19 +115,34 @@ struct Disk::Impl {
   uint32_t actor;
 
   DiskImage media;
-  DiskImage current;
+  // The read view is a second tree: keeping it costs one more random leaf
+  // update per write (a cache miss on a large image). So the cache acts as an
+  // overlay over media and the view is materialized only while reads or
+  // inspection use it: dropped after cache.size() + kViewIdleWrites completed
+  // writes without a reader, rebuilt on the next reader (cost: the cache).
+  mutable DiskImage current;
+  mutable bool view_live = true;
+  mutable uint64_t writes_unviewed = 0;  // completed writes since the last reader
   std::deque<std::shared_ptr<PendingWrite>> cache;
   uint64_t cached_bytes = 0;
-  // Started writes by ascending id (requests start in id order, see start());
-  // at most queue_depth entries, so a sorted vector beats a node-based map.
-  std::vector<std::pair<uint64_t, std::shared_ptr<PendingWrite>>> in_flight;
+  // Started writes, at most queue_depth entries.
+  // Unordered (removal swaps in the last entry, O(1)); Request::flight_index
+  // is the position; capture() sorts by id. Plain pointers: the request
+  // holds the write.
+  std::vector<RequestPtr> in_flight;
 
   std::deque<Request> slab;
   std::vector<RequestPtr> free_requests;
+  // Destaged writes not shared with a capture, reused by make_pending (one
+  // allocation per member write less); at most kFreeWritesMax.
+  std::vector<std::shared_ptr<PendingWrite>> free_writes;
 
   std::deque<RequestPtr> waiting;
   uint32_t active = 0;
-  std::vector<sim::Instant> channel_free;
+  // Service channels as a min-heap of (free instant, index): start() takes the
+  // one that frees first, the lowest index on ties (a scan over 32 nvme
+  // channels per request was a visible cost).
+  std::vector<std::pair<sim::Instant, uint32_t>> channel_free;
   Sector head;  // hdd arm position
   uint64_t next_id = 1;
   uint64_t last_completion_seq = 0;

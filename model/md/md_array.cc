@@ -191,9 +191,20 @@ void Mddev::submit_member(int member, disk::IoRequest req, disk::Disk::Done done
   tally_member_io(counters_, req);
   if (member_io_hook_) member_io_hook_(member, req);
   ++m.nr_pending;
-  m.disk->submit(std::move(req), [this, member, done = std::move(done)](disk::IoResult r) {
-    --members_[member].nr_pending;
-    done(std::move(r));
+  MemberIoSlot* slot = free_slot_;
+  if (slot != nullptr) free_slot_ = slot->next_free;
+  else slot = &io_slots_.emplace_back();
+  slot->md = this;
+  slot->member = member;
+  slot->done = std::move(done);
+  m.disk->submit(std::move(req), [slot](disk::IoResult r) {
+    Mddev& md = *slot->md;
+    --md.members_[slot->member].nr_pending;
+    disk::Disk::Done cb = std::move(slot->done);
+    slot->done = nullptr;
+    slot->next_free = md.free_slot_;
+    md.free_slot_ = slot;
+    cb(std::move(r));
   });
 }
 

@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -79,6 +80,15 @@ class Mddev final : public IntentHost {
   // --- member IO (accounting + online check) --------------------------------
   // `offset` is in intent space (member sector - data_offset) for data IO.
   void submit_member(int member, disk::IoRequest req, disk::Disk::Done done);
+  // The completion context of one member request: submit_member's callback to
+  // the disk captures only a pointer to it (so std::function stores it inline
+  // instead of allocating). Recycled through free_slot_; owned by io_slots_.
+  struct MemberIoSlot {
+    Mddev* md = nullptr;
+    int member = 0;
+    disk::Disk::Done done;
+    MemberIoSlot* next_free = nullptr;
+  };
   // Awaitable: `disk::IoResult r = co_await md.member_io(m, req);`. A plain
   // awaiter, not a coroutine (avoids a g++ 12 temporary-in-co_await issue).
   struct MemberIoAwaiter {
@@ -176,6 +186,8 @@ class Mddev final : public IntentHost {
   sim::Task tracked(sim::Task task, size_t slot);
   std::vector<std::coroutine_handle<>> procs_;  // live tracked processes
   std::vector<size_t> free_procs_;
+  std::deque<MemberIoSlot> io_slots_;    // stable addresses
+  MemberIoSlot* free_slot_ = nullptr;
   sim::Task submitter(std::vector<UserIo> ios, UserDone done, bool plug);
   void arm_safemode_timer();
   void safemode_fire();

@@ -10,7 +10,8 @@ Raid1::Raid1(Mddev& md)
       barrier_(md.sim_),
       raid1d_wq_(md.sim_),
       behind_wq_(md.sim_),
-      blocked_wq_(md.sim_) {}
+      blocked_wq_(md.sim_),
+      plugging_(md, raid1d_wq_) {}
 
 Raid1::~Raid1() = default;
 
@@ -39,7 +40,7 @@ int Raid1::degraded() const {
 }
 
 bool Raid1::quiet() const {
-  return r1bios_ == 0 && pending_bio_list_.empty() && retry_list_.empty() &&
+  return r1bios_ == 0 && plugging_.pending_empty() && retry_list_.empty() &&
          write_finished_.empty() && !raid1d_busy_;
 }
 
@@ -70,82 +71,23 @@ sim::Task Raid1::make_request(std::unique_ptr<MasterIo> io, Plug* plug) {
 }
 
 // ---------------------------------------------------------------------------
-// Plugging (raid1_add_bio_to_plug, raid1_unplug, flush_bio_list).
+// Plugging: shared with raid10 (raid1_10_plug.h).
 
-void Raid1::add_bio(MemberBio bio, Plug* plug) {
-  if (!md_.intent_->enabled()) {
-    submit_bio(bio);  // no bitmap: nothing to order against, submit at once
-    return;
-  }
-  if (plug == nullptr) {
-    // No plug in this context: conf->pending_bio_list and wake raid1d.
-    pending_bio_list_.push_back(std::move(bio));
-    raid1d_wq_.wake_all();
-    return;
-  }
-  plug->bios.push_back(std::move(bio));
-  ++plug->count;
-}
+sim::Task Raid1::finish_plug(Plug& plug) { co_await plugging_.finish_plug(plug); }
 
-sim::Task Raid1::finish_plug(Plug& plug) {
-  // blk_finish_plug -> raid1_unplug(from_schedule = false) -> flush_bio_list.
-  if (plug.bios.empty()) co_return;
-  std::vector<MemberBio> bios;
-  bios.swap(plug.bios);
-  plug.count = 0;
-  co_await flush_bio_list(std::move(bios));
-}
-
-void Raid1::unplug_from_schedule(Plug& plug) {
-  // The submitter sleeps: its bios go to raid1d (raid1_unplug from_schedule).
-  if (plug.bios.empty()) return;
-  for (auto& b : plug.bios) pending_bio_list_.push_back(std::move(b));
-  plug.bios.clear();
-  plug.count = 0;
-  raid1d_wq_.wake_all();
-}
-
-sim::Task Raid1::flush_bio_list(std::vector<MemberBio> bios) {
-  // raid1_prepare_flush_writes: the intent unplug persists every intent set so
-  // far and waits; only then do the data bios go out.
-  md_.counters_.intent_unplugs++;
-  if (md_.config_.mutants.on(Mutant::data_before_unplug))
-    for (auto& b : bios) submit_bio(b);
-  co_await md_.intent_->unplug();
-  if (!md_.config_.mutants.on(Mutant::data_before_unplug))
-    for (auto& b : bios) submit_bio(b);
-}
-
-void Raid1::submit_bio(MemberBio& bio) {
-  // raid1_submit_write: a Faulty member fails the bio at once.
-  const Member& m = md_.members_.at(bio.member);
-  if (m.faulty || !m.present) {
-    auto done = std::move(bio.done);
-    md_.sim_.schedule(sim::Duration::zero(), [done = std::move(done)] {
-      disk::IoResult r;
-      r.status = disk::IoStatus::device_failed;
-      done(std::move(r));
-    });
-    return;
-  }
-  md_.submit_member(bio.member, std::move(bio.req), std::move(bio.done));
-}
+void Raid1::unplug_from_schedule(Plug& plug) { plugging_.unplug_from_schedule(plug); }
 
 // ---------------------------------------------------------------------------
 // raid1d: pending writes (flush_pending_writes), write errors, read errors.
 
 sim::Task Raid1::raid1d() {
   while (!stop_) {
-    if (pending_bio_list_.empty() && retry_list_.empty() && write_finished_.empty()) {
+    if (plugging_.pending_empty() && retry_list_.empty() && write_finished_.empty()) {
       co_await raid1d_wq_.wait();
       continue;
     }
     raid1d_busy_ = true;
-    if (!pending_bio_list_.empty()) {
-      std::vector<MemberBio> bios;
-      bios.swap(pending_bio_list_);
-      co_await flush_bio_list(std::move(bios));
-    }
+    co_await plugging_.flush_pending();
     while (!write_finished_.empty()) {
       R1Bio* r1 = write_finished_.front();
       write_finished_.pop_front();

@@ -3,7 +3,7 @@
 // write errors and bad blocks, write-mostly / write-behind, raid1d, and
 // sync_request for resync / recovery / check / repair.
 //
-// Files: raid1.cc (conf, raid1d, plug flushing, errors), raid1_write.cc,
+// Files: raid1.cc (conf, raid1d, errors; plugging in raid1_10_plug.cc), raid1_write.cc,
 // raid1_read.cc, raid1_sync.cc.
 //
 // Invariants:
@@ -25,14 +25,18 @@
 #include "model/md/md_array.h"
 #include "model/md/personality.h"
 #include "model/md/plug.h"
+#include "model/md/raid1_10_plug.h"
 
 namespace mdsim::md {
 
 inline constexpr uint64_t kResyncSectors = 128;  // RESYNC_SECTORS (64 KiB)
 
+class Raid1;
+
 // One user request's life in raid1 (struct r1bio).
 struct R1Bio {
   size_t live_index = 0;  // in Raid1::live_bios_
+  Raid1* conf = nullptr;  // the owning personality (completion callbacks)
   std::shared_ptr<MasterIo> master;  // shared by the parts of a split write
   Sector sector;          // array sector == intent space for raid1
   uint64_t stamp_offset = 0;  // offset of this part within the user write
@@ -73,7 +77,6 @@ class Raid1 final : public Personality {
   void complete_part(MasterIo& io, bool ok);
   sim::Task wait_blocked_rdev(Sector s, SectorCount n, Plug* plug);
   SectorCount badblock_cut(Sector s, SectorCount n) const;
-  void add_bio(MemberBio bio, Plug* plug);
   void end_write_request(R1Bio* r1, int member, bool behind, const disk::IoResult& res);
   void write_done(R1Bio* r1);
   void close_write(R1Bio* r1);
@@ -87,8 +90,6 @@ class Raid1 final : public Personality {
   bool exceed_read_errors(int member);
   // raid1.cc
   sim::Task raid1d();
-  sim::Task flush_bio_list(std::vector<MemberBio> bios);
-  void submit_bio(MemberBio& bio);
   // raid1_sync.cc
   sim::Task sync_io(Sector s, SectorCount n, SyncKind kind, uint64_t planned, bool& ok);
   int sync_source(Sector s, SectorCount n) const;
@@ -99,7 +100,6 @@ class Raid1 final : public Personality {
 
   Mddev& md_;
   Barrier barrier_;
-  std::vector<MemberBio> pending_bio_list_;
   std::deque<R1Bio*> retry_list_;      // read errors (raid1d)
   LiveSet<R1Bio> live_bios_;  // owns every r1bio in flight
   std::deque<R1Bio*> write_finished_;  // write errors (handle_write_finished)
@@ -112,6 +112,7 @@ class Raid1 final : public Personality {
   bool daemon_exited_ = true;
   bool fullsync_ = false;
   bool raid1d_busy_ = false;
+  Raid1_10Plugging plugging_;  // after raid1d_wq_ (it keeps a reference)
 };
 
 }  // namespace mdsim::md

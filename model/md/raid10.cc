@@ -1,4 +1,4 @@
-// raid10: conf, raid10d, plugging (raid1-10.c), write path, error handler.
+// raid10: conf, raid10d, write path, error handler (plugging: raid1_10_plug.cc).
 #include "model/md/raid10.h"
 
 #include <algorithm>
@@ -7,7 +7,7 @@
 
 namespace mdsim::md {
 
-Raid10::Raid10(Mddev& md) : md_(md), barrier_(md.sim_), raid10d_wq_(md.sim_) {
+Raid10::Raid10(Mddev& md) : md_(md), barrier_(md.sim_), raid10d_wq_(md.sim_), plugging_(md, raid10d_wq_) {
   SIM_ASSERT(md.geo_.level == 10);
 }
 
@@ -80,7 +80,7 @@ SectorRange Raid10::member_to_intent(int member, Sector dev, SectorCount n) cons
 }
 
 bool Raid10::quiet() const {
-  return r10bios_ == 0 && reads_ == 0 && pending_bio_list_.empty() && write_finished_.empty() &&
+  return r10bios_ == 0 && reads_ == 0 && plugging_.pending_empty() && write_finished_.empty() &&
          !busy_;
 }
 
@@ -99,71 +99,20 @@ disk::IoRequest Raid10::data_req(disk::IoOp op, Sector dev, SectorCount n, disk:
 }
 
 // ---------------------------------------------------------------------------
-// Plugging: the same rules as raid1 (raid1-10.c raid1_add_bio_to_plug).
+// Plugging: shared with raid1 (raid1_10_plug.h).
 
-void Raid10::add_bio(MemberBio bio, Plug* plug) {
-  if (!md_.intent_->enabled()) {
-    submit_bio(bio);
-    return;
-  }
-  if (plug == nullptr) {
-    pending_bio_list_.push_back(std::move(bio));
-    raid10d_wq_.wake_all();
-    return;
-  }
-  plug->bios.push_back(std::move(bio));
-  ++plug->count;
-}
+sim::Task Raid10::finish_plug(Plug& plug) { co_await plugging_.finish_plug(plug); }
 
-sim::Task Raid10::finish_plug(Plug& plug) {
-  if (plug.bios.empty()) co_return;
-  std::vector<MemberBio> bios;
-  bios.swap(plug.bios);
-  plug.count = 0;
-  co_await flush_bio_list(std::move(bios));
-}
-
-void Raid10::unplug_from_schedule(Plug& plug) {
-  if (plug.bios.empty()) return;
-  for (auto& b : plug.bios) pending_bio_list_.push_back(std::move(b));
-  plug.bios.clear();
-  plug.count = 0;
-  raid10d_wq_.wake_all();
-}
-
-sim::Task Raid10::flush_bio_list(std::vector<MemberBio> bios) {
-  // raid1_prepare_flush_writes: intent unplug first, then the data bios.
-  md_.counters_.intent_unplugs++;
-  co_await md_.intent_->unplug();
-  for (auto& b : bios) submit_bio(b);
-}
-
-void Raid10::submit_bio(MemberBio& bio) {
-  const Member& m = md_.members_.at(bio.member);
-  if (m.faulty || !m.present) {
-    auto done = std::move(bio.done);
-    md_.sim_.schedule(sim::Duration::zero(), [done = std::move(done)] {
-      disk::IoResult r;
-      r.status = disk::IoStatus::device_failed;
-      done(std::move(r));
-    });
-    return;
-  }
-  md_.submit_member(bio.member, std::move(bio.req), std::move(bio.done));
-}
+void Raid10::unplug_from_schedule(Plug& plug) { plugging_.unplug_from_schedule(plug); }
 
 sim::Task Raid10::raid10d() {
   while (!stop_) {
-    if (pending_bio_list_.empty() && write_finished_.empty()) {
+    if (plugging_.pending_empty() && write_finished_.empty()) {
       co_await raid10d_wq_.wait();
       continue;
     }
     busy_ = true;
-    if (!pending_bio_list_.empty()) {
-      std::vector<MemberBio> bios;
-      bios.swap(pending_bio_list_);
-      co_await flush_bio_list(std::move(bios));
-    }
+    co_await plugging_.flush_pending();
     while (!write_finished_.empty()) {
       R10Bio* r10 = write_finished_.front();
       write_finished_.pop_front();
@@ -198,7 +147,7 @@ sim::Task Raid10::write_request(std::unique_ptr<MasterIo> io, Plug* plug) {
   IntentBackend& intent = *md_.intent_;
   if (discard) co_await intent.start_discard(Sector(s), SectorCount(n));
   else co_await intent.start_write(Sector(s), SectorCount(n));
-  R10Bio* r10 = live_bios_.add(std::make_unique<R10Bio>());
+  R10Bio* r10 = live_bios_.make();
   ++r10bios_;
   r10->master = std::move(io);
   r10->sector = Sector(s);
@@ -235,7 +184,7 @@ sim::Task Raid10::write_request(std::unique_ptr<MasterIo> io, Plug* plug) {
     close_write(r10);
     co_return;
   }
-  for (auto& b : bios) add_bio(std::move(b), plug);
+  for (auto& b : bios) plugging_.add_bio(std::move(b), plug);
   // raid1_add_bio_to_plug: flush early at MAX_PLUG_BIO x copies.
   if (plug && plug->count / kMaxPlugBio >= static_cast<uint32_t>(g.near_copies))
     co_await finish_plug(*plug);

@@ -28,6 +28,7 @@
 #include "model/md/live_set.h"
 #include "model/md/personality.h"
 #include "model/md/plug.h"
+#include "model/md/raid1_10_plug.h"
 
 namespace mdsim::md {
 
@@ -79,11 +80,8 @@ class Raid10 final : public Personality {
   bool readable(int member, uint64_t a, uint64_t n) const;
   // enough(): every copy set keeps an In_sync member without `except`.
   bool enough(int except) const;
-  // raid10.cc: write path and plugging
+  // raid10.cc: write path
   sim::Task write_request(std::unique_ptr<MasterIo> io, Plug* plug);
-  void add_bio(MemberBio bio, Plug* plug);
-  void submit_bio(MemberBio& bio);
-  sim::Task flush_bio_list(std::vector<MemberBio> bios);
   void end_write(R10Bio* r10, size_t piece, int member, Sector dev, SectorCount n,
                  const disk::IoResult& res);
   void close_write(R10Bio* r10);
@@ -99,7 +97,6 @@ class Raid10 final : public Personality {
 
   Mddev& md_;
   Barrier barrier_;
-  std::vector<MemberBio> pending_bio_list_;
   std::deque<R10Bio*> write_finished_;
   LiveSet<R10Bio> live_bios_;  // owns every r10bio in flight
   sim::WaitQueue raid10d_wq_;
@@ -108,6 +105,7 @@ class Raid10 final : public Personality {
   bool stop_ = false;
   bool fullsync_ = false;
   bool busy_ = false;
+  Raid1_10Plugging plugging_;  // after raid10d_wq_ (it keeps a reference)
 };
 
 }  // namespace mdsim::md

@@ -31,7 +31,7 @@ int Raid1::read_balance(Sector s, SectorCount n, int exclude) const {
 sim::Task Raid1::read_request(std::unique_ptr<MasterIo> io) {
   const Sector s = io->io.sector;
   co_await barrier_.wait_read_barrier(s);
-  R1Bio* r1 = live_bios_.add(std::make_unique<R1Bio>());
+  R1Bio* r1 = live_bios_.make();
   ++r1bios_;
   r1->master = std::move(io);
   r1->sector = s;

@@ -1,11 +1,40 @@
 // raid1 write path: raid1_write_request, raid1_end_write_request,
 // r1_bio_write_done, handle_write_finished / narrow_write_error.
 #include <algorithm>
+#include <array>
 
 #include "model/md/raid1.h"
 #include "sim/assert.h"
 
 namespace mdsim::md {
+
+namespace {
+
+// The members one write goes to: inline up to 8 (no heap allocation per
+// write for ordinary arrays), a vector beyond.
+class Targets {
+ public:
+  void push_back(int m) {
+    if (n_ < buf_.size()) buf_[n_] = m;
+    else more_.push_back(m);
+    ++n_;
+  }
+  size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  void truncate(size_t n) {
+    SIM_ASSERT(n <= n_);
+    n_ = n;
+    more_.resize(n > buf_.size() ? n - buf_.size() : 0);
+  }
+  int operator[](size_t i) const { return i < buf_.size() ? buf_[i] : more_[i - buf_.size()]; }
+
+ private:
+  std::array<int, 8> buf_{};
+  std::vector<int> more_;
+  size_t n_ = 0;
+};
+
+}  // namespace
 
 sim::Task Raid1::wait_blocked_rdev(Sector s, SectorCount n, Plug* plug) {
   // A mirror with WriteErrorSeen and unacknowledged bad blocks in the range
@@ -96,14 +125,14 @@ sim::Task Raid1::write_part(std::shared_ptr<MasterIo> io, Sector s, SectorCount 
   }
   IntentBackend& intent = *md_.intent_;
   // Targets: every writable member with no known bad block in [s, s+n).
-  std::vector<int> targets;
+  Targets targets;
   bool behind_ok = false;
   for (const Member& m : md_.members_) {
     if (!m.writable()) continue;
     if (m.badblocks.overlaps(s, n)) continue;
     targets.push_back(m.index);
   }
-  if (md_.config_.mutants.on(Mutant::skip_second_mirror) && targets.size() > 1) targets.resize(1);
+  if (md_.config_.mutants.on(Mutant::skip_second_mirror) && targets.size() > 1) targets.truncate(1);
   const uint32_t wb = md_.config_.intent.write_behind;
   if (!discard && wb > 0 && intent.supports_behind_writes()) {
     behind_ok = true;
@@ -115,7 +144,8 @@ sim::Task Raid1::write_part(std::shared_ptr<MasterIo> io, Sector s, SectorCount 
   // md_account_bio -> bitmap start_write / start_discard.
   if (discard) co_await intent.start_discard(s, n);
   else co_await intent.start_write(s, n);
-  R1Bio* r1 = live_bios_.add(std::make_unique<R1Bio>());
+  R1Bio* r1 = live_bios_.make();
+  r1->conf = this;
   ++r1bios_;
   r1->master = std::move(io);
   r1->sector = s;
@@ -153,8 +183,12 @@ sim::Task Raid1::write_part(std::shared_ptr<MasterIo> io, Sector s, SectorCount 
       if (k + 1 == targets.size()) b.req.payload.stamps = std::move(stamps);
       else b.req.payload.stamps = stamps;
     }
-    b.done = [this, r1, t, behind](disk::IoResult r) { end_write_request(r1, t, behind, r); };
-    add_bio(std::move(b), plug);
+    // Two words of capture, so std::function keeps it inline (no allocation).
+    const uint64_t tag = static_cast<uint64_t>(t) << 1 | (behind ? 1u : 0u);
+    b.done = [r1, tag](disk::IoResult r) {
+      r1->conf->end_write_request(r1, static_cast<int>(tag >> 1), (tag & 1) != 0, r);
+    };
+    plugging_.add_bio(std::move(b), plug);
   }
   // raid1_add_bio_to_plug: flush early once the plug holds 32 x copies bios.
   const uint32_t copies = static_cast<uint32_t>(md_.config_.raid_disks) * 2;
