@@ -8,6 +8,7 @@
 #include "model/disk/disk.h"
 #include "model/disk/sector_store.h"
 #include "model/md/array.h"
+#include "model/md/md_array.h"
 #include "sim/simulator.h"
 
 namespace mdsim::faults {
@@ -15,6 +16,10 @@ namespace mdsim::faults {
 namespace {
 // raid1 barrier unit (BARRIER_UNIT_SECTOR_BITS): user IO never crosses one.
 constexpr uint64_t kBarrierUnitBits = 17;
+
+// bad_block / write_error ops name member data sectors: the member's data
+// area (raid1: the array size; raid10 / raid5: one member's share).
+uint64_t member_data_sectors(md::Array& a) { return a.core().geo_.dev_sectors; }
 }  // namespace
 
 using disk::Disk;
@@ -43,22 +48,28 @@ void OpsRunner::build_world_from(std::vector<DiskImage> images) {
   world_.reset();
   world_ = assemble_world(setup_, worlds_built_++, images, options_.record_trace);
   if (!world_->array) {
-    dead_ = true;  // md refuses (e.g. every member failed): nothing to check
+    // md refuses (every member failed; raid5 dirty and degraded, the write
+    // hole it cannot close): an outcome md gives too, nothing left to check.
+    dead_ = true;
+    outcome_.refused = world_->decision_detail;
     return;
   }
   install_hook();
+  resync_owed_ = world_->decision == md::AssembleDecision::intent_resync ||
+                 world_->decision == md::AssembleDecision::full_resync;
   // Checks on the crash state itself (images, before any resync write).
   md::Array& a = *world_->array;
-  ImageView view(images, a.data_offset(), trusted_members(a));
+  const md::MemberImages view = md::images_of(trusted_slots(a), images);
   const RangeSet resync = will_resync(a, world_->decision);
   const SectorCount cs = report_chunk(&a);
-  const auto candidates = oracle_.written_sectors();
+  const auto written = oracle_.written_sectors();
+  const auto candidates = intent_candidates(view.geo, oracle_, written, false);
   const Efficiency e = measure_efficiency(view, candidates, resync, cs);
   outcome_.efficiency.resync_sectors += e.resync_sectors;
   outcome_.efficiency.inconsistent_sectors += e.inconsistent_sectors;
   outcome_.efficiency.inconsistent_chunks += e.inconsistent_chunks;
-  if (auto r = check_durability(view, oracle_, cs); !r.held) return fail(r);
-  if (auto r = check_coverage(view, specified_only(oracle_, candidates), resync, cs); !r.held)
+  if (auto r = check_durability(view, oracle_, cs, written); !r.held) return fail(r);
+  if (auto r = check_coverage(view, specified_intent(view.geo, oracle_, candidates), resync, cs); !r.held)
     return fail(r);
 }
 
@@ -70,6 +81,7 @@ RunOutcome OpsRunner::run(std::span<const Op> ops) {
     while (i < ops.size() && !outcome_.failed && !dead_) {
       current_op_ = i;
       execute(ops, i);
+      if (!outcome_.failed && !dead_) watch_write_hole();
       if (!outcome_.failed) {
         const auto online = online_.result(report_chunk(array()));
         if (!online.held) fail(online);
@@ -87,6 +99,25 @@ RunOutcome OpsRunner::run(std::span<const Op> ops) {
   outcome_.writes_checked_online = online_.writes_checked();
   if (world_ && world_->sim) outcome_.events += world_->sim->events_executed();
   return outcome_;
+}
+
+void OpsRunner::watch_write_hole() {
+  // raid5 only: after an unclean crash the rows written at the crash may
+  // hold parity that is not the XOR of their data until the resync rebuilds
+  // it. A member lost before that (md_error, fail op) leaves such a row's
+  // missing block unrecoverable: the write hole md documents and accepts
+  // (it refuses a dirty degraded start for the same reason). The run ends
+  // there, passing, with the reason recorded (docs/verification.md).
+  md::Array* a = array();
+  if (setup_.level != 5 || !a || !resync_owed_) return;
+  const auto trusted = trusted_members(*a);
+  const bool degraded = !std::all_of(trusted.begin(), trusted.end(), [](bool t) { return t; });
+  if (degraded) {
+    outcome_.write_hole = "a member was lost before the post-crash resync rebuilt the parity";
+    dead_ = true;
+  } else if (a->idle() && a->resync_offset() == Sector::max() && a->intent().dirty_ranges().empty()) {
+    resync_owed_ = false;
+  }
 }
 
 void OpsRunner::execute(std::span<const Op> ops, size_t& i) {
@@ -242,7 +273,7 @@ void OpsRunner::management(const Op& op) {
       if (m.faulty || m.raid_disk < 0) a.re_add_member(op.disk);
       break;
     case OpKind::bad_block: {
-      const uint64_t cap = a.capacity().value();
+      const uint64_t cap = member_data_sectors(a);
       const uint64_t start = std::min(op.sector, cap - 1);
       const uint64_t n = std::clamp<uint64_t>(op.sectors, 1, cap - start);
       world_->disks[op.disk]->add_bad_range({a.data_offset() + SectorCount(start), SectorCount(n)},
@@ -251,7 +282,7 @@ void OpsRunner::management(const Op& op) {
       break;
     }
     case OpKind::write_error: {
-      const uint64_t cap = a.capacity().value();
+      const uint64_t cap = member_data_sectors(a);
       const uint64_t start = std::min(op.sector, cap - 1);
       const uint64_t n = std::clamp<uint64_t>(op.sectors, 1, cap - start);
       world_->disks[op.disk]->add_write_error_range({a.data_offset() + SectorCount(start), SectorCount(n)});
@@ -287,9 +318,9 @@ void OpsRunner::final_checks() {
   if (!a.idle() && faults_off)
     return fail(check_liveness(false, RangeSet()));
   const SectorCount cs = report_chunk(&a);
-  LiveView view(world_->disks, a);
+  const auto live = live_images(a, world_->disks);
   const auto candidates = oracle_.written_sectors();
-  if (auto r = check_convergence(view, candidates, oracle_, cs); !r.held) return fail(r);
+  if (auto r = check_convergence(live->view, candidates, oracle_, cs); !r.held) return fail(r);
   if (!faults_off) return;
   // Liveness: let the daemon (and llbitmap's barrier_idle) clean everything.
   const int64_t daemon_ns = std::max<int64_t>(a.intent().daemon_sleep().count_ns(), 1'000'000'000);

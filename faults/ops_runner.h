@@ -16,6 +16,11 @@
 //    ran since the last crash and every member is in sync;
 //  - an engine assertion (SIM_ASSERT) is reported as property engine_assertion.
 //
+// Outcomes md itself gives, not failures: assembly refused after a crash
+// (e.g. raid5 dirty and degraded) and, on raid5, a member lost while the
+// post-crash resync is still owed (the write hole). Both end the run with
+// the reason in RunOutcome::refused / write_hole.
+//
 // Write ids are assigned by the runner (unique across worlds), so stamps of
 // writes made after a crash never collide with older ones.
 //
@@ -82,6 +87,12 @@ struct RunOutcome {
   uint64_t writes_checked_online = 0;
   Efficiency efficiency;      // summed over crashes
   uint64_t events = 0;        // simulator events over all worlds
+  // Non-empty when md refused to assemble after a power loss (its reason,
+  // e.g. "cannot start dirty degraded array"): the run ends there, passing.
+  std::string refused;
+  // Non-empty when a raid5 run lost a member while the post-crash resync was
+  // still owed (the write hole): the run ends there, passing.
+  std::string write_hole;
 };
 
 class OpsRunner {
@@ -123,6 +134,7 @@ class OpsRunner {
   void final_checks();
   void fail(const CheckResult& r);
   void note_fault() { faults_since_crash_ = true; }
+  void watch_write_hole();
 
   OpsSetup setup_;
   RunOptions options_;
@@ -138,6 +150,7 @@ class OpsRunner {
   uint64_t worlds_built_ = 0;
   bool dead_ = false;            // the array could not be assembled / broke
   bool faults_since_crash_ = false;
+  bool resync_owed_ = false;     // raid5: an unclean assembly's resync not yet done
   // User writes/discards in flight: oracle id and array sector range.
   struct InFlight {
     uint64_t id;

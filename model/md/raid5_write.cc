@@ -191,26 +191,31 @@ sim::Task Raid5::row_write(R5Bio* bio, uint64_t row) {
   std::vector<Op> writes;
   for (int i = 0; i < dd; ++i) {
     const int m = slot_member(g.r5_data_slot(row, i));
-    if (w[i].len() == 0 || m < 0) continue;
+    if (w[i].len() == 0 || m < 0 || has_badblock(m, w[i].lo, w[i].len())) continue;
     Op op{m, data_req(disk::IoOp::write, w[i].lo, w[i].len(), disk::IoClass::data), {}};
     op.req.payload.stamps.resize(w[i].len());
     for (uint64_t x = w[i].lo; x < w[i].hi; ++x) op.req.payload.stamps[x - w[i].lo] = new_word(i, x);
     writes.push_back(std::move(op));
   }
-  if (const int pm = slot_member(pslot); pm >= 0) {
+  if (const int pm = slot_member(pslot); pm >= 0 && !has_badblock(pm, lo, len)) {
     Op op{pm, data_req(disk::IoOp::write, lo, len, disk::IoClass::data), {}};
     op.req.payload.stamps = std::move(parity);
     writes.push_back(std::move(op));
   }
   co_await run_all(writes);
-  bool ok = true;
   int written = 0;
+  bool recorded = false;
   for (Op& op : writes) {
     if (op.res.ok()) ++written;
-    else md_.md_error(op.member);  // simplification: no bad-block recording
+    else recorded |= record_write_error(op.member, op.req.sector.value() - md_.data_offset().value(),
+                                        op.req.count.value());
   }
-  // The data survives while at most one block of the row is lost.
-  ok = static_cast<int>(writes.size()) - written + nmissing <= 1 && written > 0;
+  // The data survives while at most one block of the row is lost (a block
+  // now behind a bad block is lost for this row: reads rebuild it).
+  const bool ok = static_cast<int>(writes.size()) - written + nmissing <= 1 && written > 0;
+  // handle_stripe completes the write only once the new bad block is
+  // acknowledged (on disk with the superblock round), as raid10 does.
+  if (recorded || md_.sb_change_pending_) co_await md_.wait_sb_written();
   unlock_row(row);
   row_done(bio, ok);
 }
