@@ -126,7 +126,7 @@ class OpsRunner {
   void submit_writes(std::span<const Op> ops, size_t& i);
   void submit_discard(const Op& op);
   void wait_no_overlap(uint64_t start, uint64_t n);
-  void user_io_done(uint64_t oracle_id);
+  void user_io_done(uint64_t oracle_id, bool ok);
   void submit_flush();
   void step_until(int64_t deadline_ns, const std::function<bool()>& done);
   void power_loss(uint64_t choice);
@@ -151,6 +151,8 @@ class OpsRunner {
   bool dead_ = false;            // the array could not be assembled / broke
   bool faults_since_crash_ = false;
   bool resync_owed_ = false;     // raid5: an unclean assembly's resync not yet done
+  bool r10_recovered_ = false;   // raid10 assembled into a recovery (liveness relaxed)
+  Sector loaded_checkpoint_ = Sector::max();  // resync_offset the last assembly loaded
   // User writes/discards in flight: oracle id and array sector range.
   struct InFlight {
     uint64_t id;

@@ -97,7 +97,14 @@ std::vector<bool> trusted_members(const md::Array& a) {
 
 RangeSet will_resync(const md::Array& a, md::AssembleDecision decision) {
   RangeSet rs(a.intent().dirty_ranges());
-  if (decision == md::AssembleDecision::full_resync) rs.add({Sector(0), a.capacity()});
+  // Intent space ends at the level's intent_sectors (raid5: dev sectors).
+  const SectorCount end = SectorCount(const_cast<md::Array&>(a).core().geo_.intent_sectors());
+  if (decision == md::AssembleDecision::full_resync) rs.add({Sector(0), end});
+  // Unclean with no intent record while a member recovers: md_check_recovery
+  // runs the recovery first, then the owed resync from recovery_cp.
+  const Sector from = a.resync_offset();
+  if (decision == md::AssembleDecision::recovery && !a.intent().enabled() && from < Sector(0) + end)
+    rs.add({from, end - (from - Sector(0))});
   return rs;
 }
 

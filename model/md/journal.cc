@@ -328,17 +328,64 @@ bool Journal::covered_for_sync(uint64_t s, uint64_t& extent) const {
 }
 
 SyncAnswer Journal::start_sync(Sector offset, bool degraded) {
-  (void)degraded;
   uint64_t ext = 0;
   const bool c = offset.value() < host_.sync_size().value() && covered_for_sync(offset.value(), ext);
+  if (c && in_sync_set(offset.value())) {
+    // Like md_bitmap_start_sync, one call per unit (to its end), so a pass
+    // records exactly the units it visited: raid10's recovery visits only
+    // the recovering member's copy sets, and the rest stays owed.
+    const uint64_t unit = offset.value() / jrnl::kEntryChunkSectors;
+    ext = std::min(ext, (unit + 1) * jrnl::kEntryChunkSectors - offset.value());
+    visited_.insert(unit);
+    // The last call for a unit says whether a copy is missing (the
+    // personalities probe with degraded = true first, then ask per window).
+    if (degraded) degraded_units_.insert(unit);
+    else degraded_units_.erase(unit);
+  } else if (c) {
+    // Covered by the missing set only: stop where the sync set resumes, so
+    // its units get their own calls.
+    if (auto it = sync_set_.upper_bound(offset.value()); it != sync_set_.end())
+      ext = std::min(ext, it->first - offset.value());
+  }
   return SyncAnswer{c, SectorCount(std::max<uint64_t>(ext, 1))};
 }
 
-void Journal::end_sync(Sector offset, bool aborted) { (void)offset, (void)aborted; }
+void Journal::end_sync(Sector offset, bool aborted) {
+  // An aborted window stays owed (md_bitmap_end_sync sets NEEDED again).
+  if (aborted) visited_.erase(offset.value() / jrnl::kEntryChunkSectors);
+}
 
-// A complete sync pass: loaded entries and the stale flag are done with.
+bool Journal::in_sync_set(uint64_t s) const {
+  auto it = sync_set_.upper_bound(s);
+  return it != sync_set_.begin() && std::prev(it)->second > s;
+}
+
+// The end of a sync pass: the visited units are done with; loaded entries
+// and the stale flag only once nothing is owed (an interrupted pass, or a
+// raid10 recovery, leaves the rest for the resync md runs next).
 void Journal::close_sync() {
-  sync_set_.clear();
+  // A unit synced with a copy missing (md_bitmap_start_sync keeps NEEDED when
+  // degraded) is not whole: hand it to the missing set, which guides the
+  // recovery of the member when it comes back.
+  for (uint64_t unit : degraded_units_)
+    if (visited_.count(unit)) set_missing(Sector(unit * jrnl::kEntryChunkSectors), SectorCount(jrnl::kEntryChunkSectors));
+  degraded_units_.clear();
+  for (uint64_t unit : visited_) {
+    const uint64_t lo = unit * jrnl::kEntryChunkSectors, hi = lo + jrnl::kEntryChunkSectors;
+    auto it = sync_set_.upper_bound(lo);
+    if (it != sync_set_.begin() && std::prev(it)->second > lo) --it;
+    while (it != sync_set_.end() && it->first < hi) {
+      const uint64_t a = it->first, b = it->second;
+      it = sync_set_.erase(it);
+      if (a < lo) sync_set_[a] = lo;
+      if (b > hi) it = sync_set_.emplace(hi, b).first;
+    }
+  }
+  visited_.clear();
+  if (!sync_set_.empty()) {
+    host_.request_resync();
+    return;
+  }
   for (Slot& s : slots_) s.held = false;
   if (stale_) {
     stale_ = false;

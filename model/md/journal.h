@@ -21,6 +21,7 @@
 
 #include <deque>
 #include <map>
+#include <set>
 
 #include "model/md/intent_io.h"
 #include "model/md/journal_format.h"
@@ -84,6 +85,7 @@ class Journal final : public IntentBackend {
   void set_missing(Sector offset, SectorCount sectors);
   bool missing_any() const;
   std::vector<MetaWrite> missing_writes(bool all);
+  bool in_sync_set(uint64_t s) const;
   bool covered_for_sync(uint64_t s, uint64_t& extent) const;
   sim::Task write_superblock();
   sim::Task write_without_fua(std::vector<MetaWrite> writes);
@@ -101,6 +103,8 @@ class Journal final : public IntentBackend {
   std::vector<uint8_t> missing_;             // missing-set bits (bounded by the area)
   std::vector<bool> missing_dirty_;          // per io_size block
   std::map<uint64_t, uint64_t> sync_set_;    // start -> end sector, to resync
+  std::set<uint64_t> visited_;               // entry chunks the running sync pass started
+  std::set<uint64_t> degraded_units_;        // ... of which the last start_sync was degraded
   GroupCommit commit_;
   MediaView media_;
   sim::WaitQueue slot_wq_;

@@ -107,6 +107,16 @@ class Raid5 final : public Personality {
   sim::Task wait_intent_flushed(uint64_t seq);
   sim::Task raid5d();
   // raid5_write.cc
+  // A data index's written dev range in a row: [lo, hi), empty when lo == hi.
+  struct Span {
+    uint64_t lo = 0;
+    uint64_t hi = 0;
+    uint64_t len() const { return hi - lo; }
+  };
+  enum class Mode : uint8_t { full, rmw, rcw, all };
+  Mode plan_mode(bool full, int nmissing, bool synced, uint64_t rmw_reads, uint64_t rcw_reads);
+  void plan_reads(uint64_t row, const std::vector<Span>& w, uint64_t lo, uint64_t hi, Mode mode,
+                  const std::vector<uint8_t>& missing, std::vector<Op>& reads, std::vector<int>& read_slot) const;
   sim::Task write_request(std::unique_ptr<MasterIo> io);
   sim::Task row_write(R5Bio* bio, uint64_t row);
   void row_done(R5Bio* bio, bool ok);
