@@ -97,6 +97,12 @@ RunOutcome OpsRunner::run(std::span<const Op> ops) {
     r.held = false;
     r.detail = e.what();
     fail(r);
+  } catch (const std::exception& e) {  // e.g. out_of_range from .at(): an engine bug all the same
+    CheckResult r;
+    r.name = "engine_assertion";
+    r.held = false;
+    r.detail = std::string("exception: ") + e.what();
+    fail(r);
   }
   outcome_.writes_checked_online = online_.writes_checked();
   if (world_ && world_->sim) outcome_.events += world_->sim->events_executed();

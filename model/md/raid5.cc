@@ -279,7 +279,14 @@ sim::Task Raid5::sync_window(uint64_t dev, uint64_t n, SyncKind kind, bool& ok) 
     if (kind == SyncKind::check || kind == SyncKind::repair) md_.counters_.mismatch_sectors += diff;
     if (kind == SyncKind::check) co_return;
   }
+  // The target may have failed while the window read (md_error meanwhile):
+  // nothing to write to; the interrupted sync ends (handle_stripe drops the
+  // write to a Faulty device).
   const int tm = slot_member(target);
+  if (tm < 0) {
+    ok = false;
+    co_return;
+  }
   disk::IoRequest wr = data_req(disk::IoOp::write, dev, n, disk::IoClass::resync);
   wr.payload.stamps = std::move(x);
   disk::IoResult w = co_await md_.member_io(tm, std::move(wr));
