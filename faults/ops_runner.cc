@@ -281,7 +281,10 @@ void OpsRunner::management(const Op& op) {
       break;
     case OpKind::readd_disk:
       if (m.faulty) a.remove_member(op.disk);
-      if (m.faulty || m.raid_disk < 0) a.re_add_member(op.disk);
+      if (m.faulty || m.raid_disk < 0) {
+        a.re_add_member(op.disk);
+        r10_recovered_ = r10_recovered_ || setup_.level == 10;  // see final_checks
+      }
       break;
     case OpKind::bad_block: {
       const uint64_t cap = member_data_sectors(a);
@@ -338,7 +341,7 @@ void OpsRunner::final_checks() {
   const int64_t idle_ns = std::max<int64_t>(setup_.intent.barrier_idle_s, 5) * 1'000'000'000;
   step_until(sim.now().ns() + 6 * daemon_ns + idle_ns, [] { return false; });
   if (outcome_.failed) return;
-  // raid10 after a post-crash recovery: the recovery visits only the copy
+  // raid10 after a recovery since the last crash: the recovery visits only the copy
   // sets of the recovering member (raid10_sync_request maps its device
   // sectors), so bits loaded NEEDED for other copy sets stay until the next
   // resync or assembly, in md too (docs/verification.md, "Levels").

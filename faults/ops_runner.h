@@ -151,7 +151,7 @@ class OpsRunner {
   bool dead_ = false;            // the array could not be assembled / broke
   bool faults_since_crash_ = false;
   bool resync_owed_ = false;     // raid5: an unclean assembly's resync not yet done
-  bool r10_recovered_ = false;   // raid10 assembled into a recovery (liveness relaxed)
+  bool r10_recovered_ = false;   // raid10: a recovery since the last crash (liveness relaxed)
   Sector loaded_checkpoint_ = Sector::max();  // resync_offset the last assembly loaded
   // User writes/discards in flight: oracle id and array sector range.
   struct InFlight {
