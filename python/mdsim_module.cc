@@ -1,6 +1,6 @@
-// The `mdsim` Python module (pybind11): version(), run(scenario) and
-// sweep(sweep) over the runner (model/run/), and previews of what a workload
-// job submits.
+// The `mdsim` Python module (pybind11): version(), run(scenario),
+// sweep(sweep) and explore(scenario, crash_points) over the runner
+// (model/run/), and previews of what a workload job submits.
 //
 // Errors map like the CLI's exit codes: bad input (exit 2) raises ValueError
 // with the same message; a part the build cannot simulate yet raises
@@ -9,6 +9,7 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -108,6 +109,43 @@ py::list sweep_binding(const py::object& s) {
   return rows;
 }
 
+// crash_points: None or "all" (every boundary), or an int >= 1 (sampled);
+// the CLI's --crash-points rule, with its message.
+std::optional<uint64_t> crash_points_of(const py::object& cp) {
+  if (cp.is_none()) return std::nullopt;
+  if (py::isinstance<py::str>(cp) && cp.cast<std::string>() == "all") return std::nullopt;
+  if (py::isinstance<py::int_>(cp) && !py::isinstance<py::bool_>(cp) && cp.cast<py::int_>() >= py::int_(1))
+    return cp.cast<uint64_t>();
+  throw py::value_error("explore: crash_points expects \"all\" or an integer >= 1, got " +
+                        py::repr(cp).cast<std::string>());
+}
+
+py::object explore_binding(const py::object& s, const py::object& crash_points, std::optional<uint64_t> seed) {
+  run::ExploreOptions opt;
+  opt.crash_points = crash_points_of(crash_points);
+  const scenario::Scenario sc = scenario_of(s, seed);
+  // Host time, for states per second only (never reaches the simulation).
+  const auto t0 = std::chrono::steady_clock::now();
+  const run::RunOutput out = run::explore_scenario(sc, opt);
+  const double host_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  py::object d = loads(run::to_json(out.result).dump());
+  d["host_seconds"] = host_s;
+  d["states_per_second"] = host_s > 0 ? static_cast<double>(out.result.crash_states_checked) / host_s : 0.0;
+  d["first_failure"] = py::none();
+  if (out.first_failure) {
+    const run::ExploreFailure& f = *out.first_failure;
+    const std::string path = py::isinstance<py::str>(s) ? s.cast<std::string>() : "SCENARIO.json";
+    py::dict ff;
+    ff["property"] = f.property;
+    ff["detail"] = f.detail;
+    ff["event"] = f.event;
+    ff["after_op"] = f.after_op;
+    ff["replay"] = run::explore_replay_command(path, out.result.seed, opt.crash_points);
+    d["first_failure"] = ff;
+  }
+  return d;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(mdsim, m) {
@@ -124,6 +162,16 @@ PYBIND11_MODULE(mdsim, m) {
   m.def("sweep", &sweep_binding, py::arg("sweep"),
         "Runs every point of a sweep (a dict or a JSON file path; a dict's relative 'base' "
         "path is taken from the current directory) and returns one row dict per point.");
+
+  m.def("explore", &explore_binding, py::arg("scenario"), py::arg("crash_points") = py::none(),
+        py::arg("seed") = py::none(),
+        "Explores an ops-form scenario (a dict or a JSON file path) like `mdsim explore`: power "
+        "loss at every event boundary (crash_points None or 'all') or at N sampled ones, each "
+        "persisted-subset choice checked. Returns the result object as a dict (crash_points_checked, "
+        "events = event boundaries, crash_states_checked, crash_state_failures, checks, verdict) "
+        "plus host_seconds, states_per_second and first_failure (None, or a dict with property, "
+        "detail, event, after_op and replay: the CLI command that re-runs it; a dict scenario is "
+        "named SCENARIO.json there).");
 
   m.def(
       "workload_preview",

@@ -66,7 +66,7 @@ int cmd_explore(const std::vector<std::string>& args, Io& io) {
   progress.finish();
   print_explore_summary(o.result, host_s, io);
   if (out_dir) run::write_run_outputs(*out_dir, o.result, o.trace);
-  return report_result(s, o.result, "mdsim explore " + path + " --seed " + std::to_string(o.result.seed),
+  return report_result(s, o.result, run::explore_replay_command(path, o.result.seed, opt.crash_points),
                        a.flag("--json"), io);
 }
 

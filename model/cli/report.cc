@@ -35,11 +35,15 @@ static void print_summary(const run::Result& r, std::ostream& out) {
       t = nl == std::string_view::npos ? std::string_view() : t.substr(nl + 1);
     }
   }
-  std::snprintf(line, sizeof line,
-                "  metadata writes %llu (%llu bytes, %.3f per user write), flushes %llu, p50 %lld ns, p99 %lld ns\n",
+  std::snprintf(line, sizeof line, "  metadata writes %llu (%llu bytes, %.3f per user write), flushes %llu\n",
                 static_cast<unsigned long long>(r.meta_writes), static_cast<unsigned long long>(r.meta_write_bytes),
-                r.meta_writes_per_user_write(), static_cast<unsigned long long>(r.flushes),
-                static_cast<long long>(r.write_lat_ns_p50), static_cast<long long>(r.write_lat_ns_p99));
+                r.meta_writes_per_user_write(), static_cast<unsigned long long>(r.flushes));
+  out << line;
+  std::snprintf(line, sizeof line,
+                "  write latency p50 %lld ns, p90 %lld ns, p99 %lld ns, p99.9 %lld ns, max %lld ns\n",
+                static_cast<long long>(r.write_lat_ns_p50), static_cast<long long>(r.write_lat_ns_p90),
+                static_cast<long long>(r.write_lat_ns_p99), static_cast<long long>(r.write_lat_ns_p999),
+                static_cast<long long>(r.write_lat_ns_max));
   out << line;
   std::snprintf(line, sizeof line, "  crash points checked %llu, inconsistent chunks %llu, resync sectors %llu\n",
                 static_cast<unsigned long long>(r.crash_points_checked),

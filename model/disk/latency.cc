@@ -105,6 +105,11 @@ sim::Duration access_time(const LatencySpec& spec, Sector head, Sector target, S
            static_cast<int64_t>(
                (static_cast<unsigned __int128>(spec.seek_max_ns - spec.seek_min_ns) * root) >> 20);
   }
+  // A request that starts where the previous one ended streams on: the sector
+  // is arriving under the head, so a sequential run (resync, recovery) pays
+  // neither seek nor rotational delay. Any other target waits on average half
+  // a revolution after the seek.
+  if (dist == 0) return sim::Duration::zero();
   const int64_t rotation = static_cast<int64_t>(rng.below(static_cast<uint64_t>(spec.rotation_ns)));
   return sim::Duration::ns(seek + rotation);
 }

@@ -45,7 +45,8 @@ struct LatencySpec {
 
 LatencySpec latency_spec(Profile p);
 
-// Mechanical access time (seek from `head` to `target` plus rotational delay);
+// Mechanical access time (seek from `head` to `target` plus rotational delay;
+// zero when `target == head`, a sequential continuation);
 // 0 for solid-state profiles. REQUIRES: capacity > 0.
 sim::Duration access_time(const LatencySpec& spec, Sector head, Sector target, SectorCount capacity,
                           sim::Prng& rng);

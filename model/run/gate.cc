@@ -33,6 +33,10 @@ GateRow gate_row(const std::string& file, const std::string& mode, const Result&
   row.resync_sectors = r.resync_sectors;
   row.crash_points_checked = r.crash_points_checked;
   row.trace_hash = r.trace_hash;
+  if (mode == "run") {
+    row.write_lat_ns_p99 = r.write_lat_ns_p99;
+    row.write_lat_ns_p999 = r.write_lat_ns_p999;
+  }
   return row;
 }
 
@@ -64,6 +68,9 @@ nlohmann::json baseline_json(const std::vector<GateRow>& rows) {
                  {"resync_sectors_rise", kResyncRiseMax}};
   nlohmann::json list = nlohmann::json::array();
   for (const auto& r : rows) {
+    nlohmann::json lat = nlohmann::json::object();
+    if (r.write_lat_ns_p99 >= 0)
+      lat = {{"write_lat_ns_p99", r.write_lat_ns_p99}, {"write_lat_ns_p999", r.write_lat_ns_p999}};
     list.push_back({{"file", r.file},
                     {"name", r.name},
                     {"mode", r.mode},
@@ -74,6 +81,7 @@ nlohmann::json baseline_json(const std::vector<GateRow>& rows) {
                     {"resync_sectors", r.resync_sectors},
                     {"crash_points_checked", r.crash_points_checked},
                     {"trace_hash", sim::hash_hex(r.trace_hash)}});
+    list.back().update(lat);
   }
   j["scenarios"] = list;
   return j;
@@ -95,6 +103,8 @@ std::vector<GateRow> rows_from_baseline(const nlohmann::json& j) {
     r.iops_sim = s.at("iops_sim").get<double>();
     r.resync_sectors = s.at("resync_sectors").get<uint64_t>();
     r.crash_points_checked = s.value("crash_points_checked", uint64_t{0});
+    r.write_lat_ns_p99 = s.value("write_lat_ns_p99", int64_t{-1});
+    r.write_lat_ns_p999 = s.value("write_lat_ns_p999", int64_t{-1});
     rows.push_back(r);
   }
   return rows;
@@ -116,7 +126,7 @@ std::string pct(double base, double cur) {
 }
 
 // rise_max > 0: fails when cur > base * (1 + rise_max); rise_max < 0: fails
-// when cur < base * (1 + rise_max) (a fall limit).
+// when cur < base * (1 + rise_max) (a fall limit); 0: printed, never fails.
 void compare_metric(const std::string& scen, const std::string& metric, double base, double cur, double limit,
                     std::vector<GateMove>& out) {
   if (base == cur) return;
@@ -129,6 +139,8 @@ void compare_metric(const std::string& scen, const std::string& metric, double b
   } else if (limit < 0 && cur < bound * (1 - 1e-9)) {
     m.fails = true;
     m.why = "fell more than " + num(-limit * 100) + " %";
+  } else if (limit == 0) {
+    m.why = "not gated";
   }
   out.push_back(m);
 }
@@ -164,6 +176,13 @@ GateReport compare_gate(const std::vector<GateRow>& baseline, const std::vector<
                    static_cast<double>(c.resync_sectors), kResyncRiseMax, rep.moves);
     // resync work appearing where there was none is a rise of more than 5 %.
     if (b.resync_sectors == 0 && c.resync_sectors > 0) rep.moves.back().fails = true, rep.moves.back().why = "new resync work";
+    // Latency is printed, never gated (limit 0: no failure either way).
+    if (b.write_lat_ns_p99 >= 0 && c.write_lat_ns_p99 >= 0) {
+      compare_metric(c.file, "write_lat_ns_p99", static_cast<double>(b.write_lat_ns_p99),
+                     static_cast<double>(c.write_lat_ns_p99), 0.0, rep.moves);
+      compare_metric(c.file, "write_lat_ns_p999", static_cast<double>(b.write_lat_ns_p999),
+                     static_cast<double>(c.write_lat_ns_p999), 0.0, rep.moves);
+    }
   }
   for (const auto& b : baseline)
     if (!cur_by_file.count(b.file))
@@ -174,8 +193,10 @@ GateReport compare_gate(const std::vector<GateRow>& baseline, const std::vector<
 std::string format_gate_table(const GateReport& rep) {
   const std::vector<std::string> head = {"scenario", "metric", "baseline", "current", "change", "status"};
   std::vector<std::vector<std::string>> rows;
-  for (const auto& m : rep.moves)
-    rows.push_back({m.scenario, m.metric, m.baseline, m.current, m.change, m.fails ? "FAIL: " + m.why : "ok"});
+  for (const auto& m : rep.moves) {
+    const std::string status = m.fails ? "FAIL: " + m.why : m.why.empty() ? "ok" : "ok, " + m.why;
+    rows.push_back({m.scenario, m.metric, m.baseline, m.current, m.change, status});
+  }
   std::vector<size_t> w(head.size());
   for (size_t i = 0; i < head.size(); ++i) w[i] = head[i].size();
   for (const auto& r : rows)

@@ -9,7 +9,10 @@
 //   - resync_sectors rises more than kResyncRiseMax (5 %),
 //   - a scenario is missing from the baseline or from the scenario folder.
 // Falls in metadata/resync work and rises in IOPS are improvements: reported,
-// never failing. `--update-baseline` rewrites the baseline deliberately.
+// never failing. Write latency p99 and p99.9 of run scenarios are kept in the
+// baseline and a move is printed, but never fails the gate (not a gated
+// metric; deterministic, so it moves only when the model does).
+// `--update-baseline` rewrites the baseline deliberately.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +41,9 @@ struct GateRow {
   uint64_t resync_sectors = 0;
   uint64_t crash_points_checked = 0;
   uint64_t trace_hash = 0;  // informational: a change alone does not fail the gate
+  // informational (run mode; -1 = absent, e.g. an older baseline or an explore row)
+  int64_t write_lat_ns_p99 = -1;
+  int64_t write_lat_ns_p999 = -1;
 };
 
 // One line of the "what moved" table.

@@ -103,14 +103,6 @@ void Phases::evaluate_checks() {
     if (name == "liveness") check_liveness();
 }
 
-static int64_t percentile_ns(std::vector<int64_t> v, uint64_t per_mille) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  // nearest rank: the smallest value with at least p of the values <= it
-  const uint64_t rank = (per_mille * v.size() + 999) / 1000;
-  return v[std::max<uint64_t>(rank, 1) - 1];
-}
-
 void Phases::fill_metrics() {
   Result& r = result_;
   r.scenario = s_.name;
@@ -124,8 +116,9 @@ void Phases::fill_metrics() {
   r.meta_writes = c.member_writes[idx(IoClass::intent)].requests + c.member_writes[idx(IoClass::superblock)].requests;
   r.meta_write_bytes = c.member_writes[idx(IoClass::intent)].bytes + c.member_writes[idx(IoClass::superblock)].bytes;
   r.flushes = c.member_flushes;
-  r.write_lat_ns_p50 = percentile_ns(c.write_latency_ns, 500);
-  r.write_lat_ns_p99 = percentile_ns(c.write_latency_ns, 990);
+  workload::LatencyHistogram lat;
+  for (const int64_t ns : c.write_latency_ns) lat.record_ns(static_cast<uint64_t>(std::max<int64_t>(ns, 0)));
+  set_write_latency(r, lat);
   r.workload_time_ns = workload_end_ns_;
   r.member_io_table = md::format_counters(c);
   r.crash_points_checked = crashed_ ? 1 : 0;

@@ -1,5 +1,8 @@
 #include "model/run/result.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #include "sim/trace.h"
 
 namespace mdsim::run {
@@ -26,6 +29,16 @@ std::string Result::first_failed_check() const {
   return {};
 }
 
+void set_write_latency(Result& r, const workload::LatencyHistogram& h) {
+  auto ns = [](uint64_t v) { return static_cast<int64_t>(std::min<uint64_t>(v, INT64_MAX)); };
+  r.write_lat_ns_p50 = ns(h.percentile_ppm_ns(500'000));
+  r.write_lat_ns_p90 = ns(h.percentile_ppm_ns(900'000));
+  r.write_lat_ns_p99 = ns(h.percentile_ppm_ns(990'000));
+  r.write_lat_ns_p999 = ns(h.percentile_ppm_ns(999'000));
+  r.write_lat_ns_max = ns(h.max_ns());
+  r.write_lat_cdf = h.cdf();
+}
+
 nlohmann::json to_json(const Result& r) {
   nlohmann::json j = nlohmann::json::object();
   j["scenario"] = r.scenario;
@@ -42,6 +55,12 @@ nlohmann::json to_json(const Result& r) {
   j["meta_writes_per_user_write"] = r.meta_writes_per_user_write();
   j["write_lat_ns_p50"] = r.write_lat_ns_p50;
   j["write_lat_ns_p99"] = r.write_lat_ns_p99;
+  j["write_lat_ns_p90"] = r.write_lat_ns_p90;
+  j["write_lat_ns_p999"] = r.write_lat_ns_p999;
+  j["write_lat_ns_max"] = r.write_lat_ns_max;
+  nlohmann::json cdf = nlohmann::json::array();
+  for (const auto& p : r.write_lat_cdf) cdf.push_back({p.latency_ns, p.fraction});
+  j["write_lat_cdf"] = cdf;
   j["iops_sim"] = r.iops_sim();
   j["crash_points_checked"] = r.crash_points_checked;
   j["inconsistent_chunks"] = r.inconsistent_chunks;

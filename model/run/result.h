@@ -6,8 +6,11 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "model/workload/latency_histogram.h"
 
 namespace mdsim::run {
 
@@ -28,8 +31,16 @@ struct Result {
   uint64_t meta_writes = 0;             // member metadata write requests (intent + superblock)
   uint64_t meta_write_bytes = 0;
   uint64_t flushes = 0;
+  // Write latency of the acknowledged user writes (before any crash), all
+  // from one bounded-error histogram (relative error <= 1/256; max exact).
   int64_t write_lat_ns_p50 = 0;
   int64_t write_lat_ns_p99 = 0;
+  int64_t write_lat_ns_p90 = 0;         // extra
+  int64_t write_lat_ns_p999 = 0;        // extra: p99.9
+  int64_t write_lat_ns_max = 0;         // extra
+  // extra: the CDF, at most LatencyHistogram::kCdfPointsMax points; JSON
+  // "write_lat_cdf": [[latency_ns, fraction of writes <= latency_ns], ...].
+  std::vector<workload::LatencyHistogram::CdfPoint> write_lat_cdf;
   uint64_t crash_points_checked = 0;
   uint64_t inconsistent_chunks = 0;
   uint64_t resync_sectors = 0;
@@ -51,6 +62,9 @@ struct Result {
   // Name of the first failed check (by name order), or "".
   std::string first_failed_check() const;
 };
+
+// Fills every write_lat_* field of r from h.
+void set_write_latency(Result& r, const workload::LatencyHistogram& h);
 
 nlohmann::json to_json(const Result& r);
 

@@ -83,8 +83,16 @@ RunOutput explore_scenario(const Scenario& s, const ExploreOptions& opt) {
   if (sum.first_failure) {
     const faults::FailureReport& f = *sum.first_failure;
     r.checks[f.property] = {false, f.detail + " (at event " + std::to_string(sum.failing_event) + ")"};
+    out.first_failure = ExploreFailure{f.property, f.detail, sum.failing_event, f.failing_op};
   }
   return out;
+}
+
+std::string explore_replay_command(const std::string& path, uint64_t seed, std::optional<uint64_t> crash_points) {
+  std::string cmd = "mdsim explore " + path + " --seed " + std::to_string(seed);
+  // Sampled points depend on N: the same N picks the same points again.
+  if (crash_points) cmd += " --crash-points " + std::to_string(*crash_points);
+  return cmd;
 }
 
 }  // namespace mdsim::run

@@ -34,9 +34,18 @@ struct RunOptions {
   std::function<void(uint64_t done, uint64_t total)> progress;
 };
 
+// explore_scenario only: the first crash state that failed a property.
+struct ExploreFailure {
+  std::string property;
+  std::string detail;
+  uint64_t event = 0;     // event boundary where the power was cut
+  uint64_t after_op = 0;  // index of the op after which it failed
+};
+
 struct RunOutput {
   Result result;
   sim::Trace trace;  // the run's trace (events only if record_trace)
+  std::optional<ExploreFailure> first_failure;  // explore_scenario only
 };
 
 // REQUIRES: s came from the loader. Throws NotImplemented for unsupported
@@ -57,5 +66,9 @@ struct ExploreOptions {
 // engine belongs to the verification harness; this is the entry point the CLI
 // and Python call.
 RunOutput explore_scenario(const scenario::Scenario& s, const ExploreOptions& opt);
+
+// The command line that re-runs an exploration of the scenario file `path`
+// (the CLI prints it with a failure; Python's explore() returns it).
+std::string explore_replay_command(const std::string& path, uint64_t seed, std::optional<uint64_t> crash_points);
 
 }  // namespace mdsim::run

@@ -100,7 +100,7 @@ ordered_json sweep_row(const SweepPoint& p, const Result& r) {
   const json res = to_json(r);
   for (const char* k : {"seed", "trace_hash", "events", "sim_time_ns", "user_writes", "user_write_bytes", "data_writes",
                         "meta_writes", "meta_write_bytes", "flushes", "meta_writes_per_user_write", "write_lat_ns_p50",
-                        "write_lat_ns_p99", "iops_sim", "crash_points_checked", "inconsistent_chunks",
+                        "write_lat_ns_p90", "write_lat_ns_p99", "write_lat_ns_p999", "iops_sim", "crash_points_checked", "inconsistent_chunks",
                         "resync_sectors", "verdict"})
     row[k] = res.at(k);
   return row;

@@ -85,4 +85,37 @@ uint64_t LatencyHistogram::percentile_ppm_ns(uint64_t ppm) const {
   return max_ns_;
 }
 
+namespace {
+// Fraction levels of cdf(), in parts per million (see the header).
+std::vector<uint64_t> cdf_levels_ppm() {
+  std::vector<uint64_t> v;
+  for (uint64_t pct = 1; pct <= 99; ++pct) v.push_back(pct * 10'000);
+  for (uint64_t ppm : {995'000, 999'000, 999'500, 999'900, 999'990, 1'000'000}) v.push_back(ppm);
+  return v;
+}
+}  // namespace
+
+std::vector<LatencyHistogram::CdfPoint> LatencyHistogram::cdf() const {
+  std::vector<CdfPoint> out;
+  if (count_ == 0) return out;
+  const std::vector<uint64_t> levels = cdf_levels_ppm();
+  size_t next = 0;  // first level not yet reached
+  uint64_t seen = 0;
+  for (size_t i = 0; i < counts_.size(); ++i) {
+    if (counts_[i] == 0) continue;
+    seen += counts_[i];
+    // seen / count_ >= level  <=>  seen * 1e6 >= level * count_ (exact integers)
+    const auto reached = [&](uint64_t ppm) {
+      return static_cast<unsigned __int128>(seen) * 1'000'000 >= static_cast<unsigned __int128>(ppm) * count_;
+    };
+    if (!out.empty() && !reached(levels[next])) continue;
+    while (next < levels.size() && reached(levels[next])) ++next;
+    const uint64_t top = std::min(bucket_low(i) + (bucket_width(i) - 1), max_ns_);
+    out.push_back({top, static_cast<double>(seen) / static_cast<double>(count_)});
+    if (seen == count_) break;
+  }
+  SIM_ASSERT(out.size() <= kCdfPointsMax && out.back().fraction == 1.0);
+  return out;
+}
+
 }  // namespace mdsim::workload

@@ -45,6 +45,20 @@ class LatencyHistogram {
   uint64_t percentile_ppm_ns(uint64_t ppm) const;
   size_t buckets_allocated() const { return counts_.size(); }
 
+  // One point of the cumulative distribution: `fraction` of the recorded
+  // values are <= `latency_ns` (exact: latency_ns is the top of a bucket,
+  // clamped to max_ns(), so it is within 1/256 of a recorded value).
+  struct CdfPoint {
+    uint64_t latency_ns = 0;
+    double fraction = 0;
+  };
+  // The CDF sampled where it crosses the fractions 0.01, 0.02, ..., 0.99,
+  // 0.995, 0.999, 0.9995, 0.9999, 0.99999 and 1 (a denser tail, where the
+  // backends differ), plus the first bucket: at most kCdfPointsMax points,
+  // latency and fraction strictly increasing. Empty when count() == 0.
+  static constexpr size_t kCdfPointsMax = 106;
+  std::vector<CdfPoint> cdf() const;
+
   static size_t bucket_of(uint64_t v);
   static uint64_t bucket_low(size_t index);
   static uint64_t bucket_width(size_t index);

@@ -41,6 +41,37 @@ class MeasureTest(unittest.TestCase):
         self.assertGreater(r["resync_sectors"], 0)
 
 
+class LevelsAndLatencyTest(unittest.TestCase):
+    def test_raid5_and_raid10_rows(self):
+        for level in (10, 5):
+            r = mp.measure("bitmap", n_writes=64, iodepth=8, region_bytes=64 << 20, level=level)
+            self.assertEqual(r["verdict"], "pass")
+            self.assertEqual(r["level"], level)
+            self.assertEqual(r["user_writes"], 64)
+            self.assertGreater(r["meta_per_write"], 0)
+            c = mp.crash_resync("bitmap", 0, n_writes=64, wait=False, level=level)
+            self.assertEqual(c["verdict"], "pass", c["failed"])
+
+    def test_latency_cdf_plot_draws_one_curve_per_run(self):
+        import matplotlib
+        matplotlib.use("Agg")
+        rows = [mp.measure(b, n_writes=64, iodepth=1, region_bytes=16 << 20, profile=p)
+                for p in ("nvme", "hdd") for b in ("none", "bitmap")]
+        for r in rows:
+            self.assertEqual(r["cdf"][-1][1], 1.0)
+            self.assertLessEqual(r["lat_p50_us"], r["lat_p999_us"])
+        fig = mp.latency_cdf_plot(rows, "t")
+        axes = fig.get_axes()
+        self.assertEqual(len(axes), 4)  # CDF and tail, for nvme and hdd
+        for ax in axes:
+            self.assertEqual(ax.get_xscale(), "log")
+            self.assertTrue(ax.get_xlabel().startswith("write latency (us"))
+            self.assertGreaterEqual(len(ax.get_lines()), 2)
+        for ax in axes[:2]:
+            self.assertEqual(sorted(t.get_text() for t in ax.get_legend().get_texts()), ["bitmap", "none"])
+        self.assertEqual(axes[2].get_yscale(), "log")
+
+
 class TableTest(unittest.TestCase):
     def test_markdown_table(self):
         t = mp.markdown_table([{"a": 1, "b": 0.5}], ["a", "b"], {"b": "{:.2f}"})

@@ -84,5 +84,33 @@ TEST(Gate, BaselineJsonRoundTrips) {
   EXPECT_THROW(rows_from_baseline(nlohmann::json::object()), std::runtime_error);
 }
 
+TEST(Gate, LatencyMovesArePrintedButNeverFail) {
+  GateRow base = row("a.json", 0.5, 1000, 64);
+  base.write_lat_ns_p99 = 20'000;
+  base.write_lat_ns_p999 = 30'000;
+  GateRow cur = base;
+  cur.write_lat_ns_p99 = 40'000;   // doubled: printed, not gated
+  cur.write_lat_ns_p999 = 30'000;  // unchanged: not printed
+  const GateReport rep = compare_gate({base}, {cur});
+  EXPECT_TRUE(rep.passed());
+  ASSERT_EQ(rep.moves.size(), 1u);
+  EXPECT_EQ(rep.moves[0].metric, "write_lat_ns_p99");
+  EXPECT_NE(format_gate_table(rep).find("write_lat_ns_p99"), std::string::npos);
+  EXPECT_NE(format_gate_table(rep).find("ok, not gated"), std::string::npos);
+  // A baseline without latency (older format): nothing compared.
+  EXPECT_TRUE(compare_gate({row("a.json", 0.5, 1000, 64)}, {cur}).moves.empty());
+}
+
+TEST(Gate, LatencyRoundTripsThroughTheBaseline) {
+  GateRow r = row("a.json", 0.5, 1000, 64);
+  r.write_lat_ns_p99 = 12'345;
+  r.write_lat_ns_p999 = 23'456;
+  const std::vector<GateRow> back = rows_from_baseline(baseline_json({r, row("b.json", 0.1, 10, 0)}));
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_EQ(back[0].write_lat_ns_p99, 12'345);
+  EXPECT_EQ(back[0].write_lat_ns_p999, 23'456);
+  EXPECT_EQ(back[1].write_lat_ns_p99, -1);
+}
+
 }  // namespace
 }  // namespace mdsim::run

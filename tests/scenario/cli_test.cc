@@ -5,6 +5,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -14,6 +16,7 @@
 #include "model/cli/cli.h"
 #include "model/cli/progress.h"
 #include "model/run/sweep.h"
+#include "model/workload/latency_histogram.h"
 #include "model/scenario/error.h"
 
 namespace mdsim::cli {
@@ -106,6 +109,15 @@ TEST(Cli, MutantsAndHarnessCounterexampleReplay) {
   const Outcome h = cli({"mutants", "--help"});
   EXPECT_EQ(h.code, kExitOk);
   EXPECT_NE(h.out.find("usage: mdsim mutants"), std::string::npos) << h.out;
+  // Bad campaign options are usage errors (exit 2) naming the option, before any mutant runs.
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"mutants", "--budget", "soon"}, {"mutants", "--cases", "-1"},
+        {"mutants", "--only", "no_such_mutant"}, {"mutants", "--frob"}, {"mutants", "stray"},
+        {"mutants", "--expect-survivors", "/nonexistent/survivors.txt"}}) {
+    const Outcome o = cli(bad);
+    EXPECT_EQ(o.code, kExitBadInput) << bad[1] << ": " << o.err;
+    EXPECT_EQ(o.out, "") << bad[1];
+  }
   const std::string f =
       std::string(MDSIM_SOURCE_DIR) + "/reports/mutant-counterexamples/mutant-data_before_unplug.json";
   const Outcome r = cli({"replay", f});
@@ -126,6 +138,41 @@ TEST(Cli, JsonResultHasTheContractNames) {
   EXPECT_EQ(r["trace_hash"].get<std::string>().size(), 16u);
   EXPECT_EQ(r["crash_points_checked"], 1);
   EXPECT_EQ(r["checks"]["coverage"]["held"], true);
+}
+
+TEST(Cli, JsonResultHasTheLatencyPercentilesAndCdf) {
+  const Outcome o = cli({"run", example("raid1-bitmap-randwrite"), "--json"});
+  ASSERT_LE(o.code, kExitPropertyFailed) << o.err;
+  const json r = json::parse(o.out);
+  std::vector<int64_t> p;
+  for (const char* k : {"write_lat_ns_p50", "write_lat_ns_p90", "write_lat_ns_p99", "write_lat_ns_p999",
+                        "write_lat_ns_max"})
+    p.push_back(r.at(k).get<int64_t>());
+  EXPECT_GT(p.front(), 0);
+  EXPECT_TRUE(std::is_sorted(p.begin(), p.end()));
+  const json& cdf = r.at("write_lat_cdf");
+  ASSERT_GE(cdf.size(), 2u);
+  EXPECT_LE(cdf.size(), workload::LatencyHistogram::kCdfPointsMax);
+  EXPECT_EQ(cdf.back()[0].get<int64_t>(), p.back());
+  EXPECT_EQ(cdf.back()[1].get<double>(), 1.0);
+  // p99.9 lies on the CDF: the first point at or above 0.999 is within 1/256 of it.
+  for (const auto& pt : cdf)
+    if (pt[1].get<double>() >= 0.999) {
+      EXPECT_LE(std::abs(pt[0].get<int64_t>() - p[3]), p[3] / 256 + 1);
+      break;
+    }
+  // The human summary prints the percentiles too.
+  const Outcome h = cli({"run", example("raid1-bitmap-randwrite")});
+  EXPECT_NE(h.out.find("p99.9 " + std::to_string(p[3]) + " ns"), std::string::npos) << h.out;
+}
+
+TEST(Cli, ExploreFailureNamesAReplayWithTheSameCrashPoints) {
+  // A harness counterexample in the ops form: its mutant is caught by exploring it.
+  const std::string f =
+      std::string(MDSIM_SOURCE_DIR) + "/reports/mutant-counterexamples/mutant-bitmap_set_in_memory_only.json";
+  const Outcome o = cli({"explore", f, "--crash-points", "50", "--quiet"});
+  EXPECT_EQ(o.code, kExitPropertyFailed) << o.err;
+  EXPECT_NE(o.err.find("replay: mdsim explore " + f + " --seed 1 --crash-points 50"), std::string::npos) << o.err;
 }
 
 TEST(Cli, SeedChangesTheTraceAndSameSeedRepeatsIt) {

@@ -83,5 +83,43 @@ TEST(LatencyHistogram, MemoryIsBoundedForHugeValues) {
   }
 }
 
+TEST(LatencyHistogram, CdfIsBoundedMonotoneAndExactAtItsPoints) {
+  EXPECT_TRUE(LatencyHistogram().cdf().empty());
+  sim::Prng prng(77);
+  LatencyHistogram h;
+  std::vector<uint64_t> values;
+  for (int i = 0; i < 50'000; ++i) {
+    const uint64_t scale = uint64_t{1000} << prng.below(20);
+    values.push_back(scale + prng.below(scale));
+    h.record_ns(values.back());
+  }
+  std::sort(values.begin(), values.end());
+  const auto cdf = h.cdf();
+  ASSERT_GE(cdf.size(), 100u);
+  EXPECT_LE(cdf.size(), LatencyHistogram::kCdfPointsMax);
+  EXPECT_EQ(cdf.back().latency_ns, values.back());
+  EXPECT_EQ(cdf.back().fraction, 1.0);
+  for (size_t i = 0; i < cdf.size(); ++i) {
+    if (i > 0) {
+      EXPECT_GT(cdf[i].latency_ns, cdf[i - 1].latency_ns);
+      EXPECT_GT(cdf[i].fraction, cdf[i - 1].fraction);
+    }
+    // The fraction is exact: the share of values <= the point's latency.
+    const auto le = std::upper_bound(values.begin(), values.end(), cdf[i].latency_ns) - values.begin();
+    EXPECT_DOUBLE_EQ(cdf[i].fraction, static_cast<double>(le) / static_cast<double>(values.size())) << i;
+  }
+  // The tail is sampled: a point at or above 0.999 other than the maximum.
+  EXPECT_GE(cdf[cdf.size() - 2].fraction, 0.999);
+}
+
+TEST(LatencyHistogram, CdfOfOneValueIsOnePoint) {
+  LatencyHistogram h;
+  for (int i = 0; i < 10; ++i) h.record_ns(123'456);
+  const auto cdf = h.cdf();
+  ASSERT_EQ(cdf.size(), 1u);
+  EXPECT_EQ(cdf[0].latency_ns, 123'456u);
+  EXPECT_EQ(cdf[0].fraction, 1.0);
+}
+
 }  // namespace
 }  // namespace mdsim::workload

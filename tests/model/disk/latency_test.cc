@@ -64,8 +64,12 @@ TEST(Latency, HddSeekGrowsWithDistance) {
   const int64_t far = access_time(s, Sector(0), Sector(1ull << 29), cap, r2).count_ns();
   EXPECT_GT(far, near + 5'000'000);
   sim::Prng r3 = rng.derive(2);
-  const int64_t none = access_time(s, Sector(7), Sector(7), cap, r3).count_ns();
-  EXPECT_LT(none, s.rotation_ns);  // rotation only
+  // Streaming on from where the head is: neither seek nor rotation.
+  EXPECT_EQ(access_time(s, Sector(7), Sector(7), cap, r3).count_ns(), 0);
+  // One sector away: track-to-track seek plus part of a revolution.
+  const int64_t step = access_time(s, Sector(7), Sector(8), cap, r3).count_ns();
+  EXPECT_GE(step, s.seek_min_ns);
+  EXPECT_LT(step, s.seek_min_ns + s.seek_max_ns / 1000 + s.rotation_ns);
   EXPECT_GT(measure(Profile::hdd, IoOp::read, false, 1ull << 20, 8), 500'000);
 }
 
