@@ -70,62 +70,36 @@ std::string RangeSet::to_string() const {
 
 namespace {
 
-std::vector<int> in_sync_members(const ArrayView& view) {
-  std::vector<int> out;
-  for (int m = 0; m < view.members(); ++m)
-    if (view.member_in_sync(m)) out.push_back(m);
-  return out;
-}
-
-bool members_agree(const ArrayView& view, const std::vector<int>& members, Sector s) {
-  if (members.size() < 2) return true;
-  bool have = false;
-  uint64_t first = 0;
-  for (int m : members) {
-    if (!view.member_has_sector(m, s)) continue;
-    const uint64_t w = view.data_word(m, s);
-    if (have && w != first) return false;
-    first = w;
-    have = true;
-  }
-  return true;
-}
-
-std::vector<uint64_t> words_at(const ArrayView& view, Sector s) {
-  std::vector<uint64_t> w;
-  for (int m = 0; m < view.members(); ++m) w.push_back(view.data_word(m, s));
-  return w;
-}
-
 std::string words_text(const std::vector<uint64_t>& words) {
   std::ostringstream os;
   for (size_t m = 0; m < words.size(); ++m)
-    os << (m ? " " : "") << "member" << m << "=0x" << std::hex << words[m] << std::dec;
+    os << (m ? " " : "") << "slot" << m << "=0x" << std::hex << words[m] << std::dec;
   return os.str();
 }
 
-// Collects up to kMaxReportedSectors offending sectors of the first failing chunk.
+// Collects up to kMaxReportedSectors offending sectors of the first failing
+// intent-space chunk.
 class ViolationBuilder {
  public:
-  ViolationBuilder(const ArrayView& view, std::string property, SectorCount chunk_sectors)
-      : view_(view), property_(std::move(property)), chunk_(chunk_sectors.value()) {
+  ViolationBuilder(const md::MemberImages& m, std::string property, SectorCount chunk_sectors)
+      : m_(m), property_(std::move(property)), chunk_(chunk_sectors.value()) {
     SIM_ASSERT(chunk_ > 0);
   }
-  // Returns false once the violation is complete (a later chunk was reached).
-  bool add(Sector s, const std::string& why) {
+  // `s` is reported; `intent` is where it is judged. Returns false once the
+  // violation is complete (a later chunk was reached).
+  bool add(Sector s, uint64_t intent, const std::string& why) {
     if (!v_) {
       v_.emplace();
       v_->property = property_;
-      v_->chunk = s.value() / chunk_;
-      v_->words = words_at(view_, s);
+      v_->chunk = intent / chunk_;
+      v_->words = md::slot_words(m_, intent);
       v_->detail = why;
-    } else if (s.value() / chunk_ != v_->chunk) {
+    } else if (intent / chunk_ != v_->chunk) {
       return false;
     }
     if (v_->sectors.size() < kMaxReportedSectors) v_->sectors.push_back(s);
     return true;
   }
-  bool failed() const { return v_.has_value(); }
   CheckResult finish(uint64_t examined, std::string ok_detail) {
     CheckResult r;
     r.name = property_;
@@ -136,20 +110,23 @@ class ViolationBuilder {
     }
     r.held = false;
     std::ostringstream os;
-    os << property_ << " violated in chunk " << v_->chunk << " at sector "
-       << v_->sectors.front().value() << ": " << v_->detail << " ("
-       << words_text(v_->words) << ")";
+    os << property_ << " violated in chunk " << v_->chunk << " at sector " << v_->sectors.front().value()
+       << " (raid" << m_.geo.level << "): " << v_->detail << " (" << words_text(v_->words) << ")";
     r.detail = os.str();
     r.violation = std::move(v_);
     return r;
   }
 
  private:
-  const ArrayView& view_;
+  const md::MemberImages& m_;
   std::string property_;
   uint64_t chunk_;
   std::optional<Violation> v_;
 };
+
+const char* disagree_text(const md::MemberImages& m) {
+  return m.geo.level == 5 ? "parity differs from the XOR of the data" : "copies differ";
+}
 
 }  // namespace
 
@@ -163,65 +140,89 @@ std::vector<Sector> specified_only(const Oracle& oracle, std::span<const Sector>
   return out;
 }
 
-CheckResult check_coverage(const ArrayView& view, std::span<const Sector> candidates,
+std::vector<Sector> intent_candidates(const md::RaidGeometry& g, const Oracle& oracle,
+                                      std::span<const Sector> array_sectors, bool specified) {
+  std::vector<uint64_t> v;
+  v.reserve(array_sectors.size());
+  for (Sector a : array_sectors)
+    if (a.value() < g.array_sectors()) v.push_back(md::intent_sector_of(g, a.value()));
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  std::vector<Sector> out;
+  for (uint64_t i : v) out.push_back(Sector(i));
+  return specified ? specified_intent(g, oracle, out) : out;
+}
+
+std::vector<Sector> specified_intent(const md::RaidGeometry& g, const Oracle& oracle,
+                                     std::span<const Sector> intent_sectors) {
+  std::vector<Sector> out;
+  std::vector<uint64_t> row;
+  for (Sector i : intent_sectors) {
+    row.clear();
+    md::array_sectors_of(g, i.value(), row);
+    bool ok = true;
+    for (uint64_t a : row) ok = ok && !oracle.unspecified(Sector(a));
+    if (ok) out.push_back(i);
+  }
+  return out;
+}
+
+CheckResult check_coverage(const md::MemberImages& m, std::span<const Sector> candidates,
                            const RangeSet& will_resync, SectorCount chunk_sectors) {
-  const auto members = in_sync_members(view);
-  ViolationBuilder vb(view, "coverage", chunk_sectors);
+  ViolationBuilder vb(m, "coverage", chunk_sectors);
+  const std::string why = std::string(disagree_text(m)) + " but the loaded intent does not mark the chunk for resync";
   uint64_t examined = 0;
   for (Sector s : candidates) {
     ++examined;
-    if (members_agree(view, members, s) || will_resync.contains(s)) continue;
-    if (!vb.add(s, "mirrors differ but the loaded intent does not mark the chunk for resync"))
-      break;
+    if (will_resync.contains(s) || !md::inconsistent_at(m, s.value())) continue;
+    if (!vb.add(s, s.value(), why)) break;
   }
   return vb.finish(examined, "every inconsistent sector is marked for resync");
 }
 
-CheckResult check_convergence(const ArrayView& view, std::span<const Sector> candidates,
+CheckResult check_convergence(const md::MemberImages& m, std::span<const Sector> candidates,
                               const Oracle& oracle, SectorCount chunk_sectors) {
-  const auto members = in_sync_members(view);
-  ViolationBuilder vb(view, "convergence", chunk_sectors);
+  ViolationBuilder vb(m, "convergence", chunk_sectors);
   uint64_t examined = 0;
   for (Sector s : candidates) {
-    if (oracle.unspecified(s)) continue;  // content may come from a discard
+    if (oracle.unspecified(s) || s.value() >= m.geo.array_sectors()) continue;  // discard: no promise
     ++examined;
+    const uint64_t i = md::intent_sector_of(m.geo, s.value());
     std::string why;
-    if (!members_agree(view, members, s)) {
-      why = "mirrors still differ after the resync finished";
-    } else if (!members.empty() && view.member_has_sector(members[0], s) &&
-               !oracle.allowed(s, view.data_word(members[0], s))) {
-      why = "value the user could not have seen; oracle: " + oracle.describe(s);
+    if (md::inconsistent_at(m, i)) {
+      why = std::string(disagree_text(m)) + " after the resync finished";
+    } else if (const uint64_t w = md::array_word(m, s.value()); !oracle.allowed(s, w)) {
+      why = "array sector reads a value the user could not have seen; oracle: " + oracle.describe(s);
     } else {
       continue;
     }
-    if (!vb.add(s, why)) break;
+    if (!vb.add(s, i, why)) break;
   }
-  return vb.finish(examined, "members agree and hold values the user could have seen");
+  return vb.finish(examined, "the redundancy agrees and reads return values the user could have seen");
 }
 
-CheckResult check_durability(const ArrayView& view, const Oracle& oracle,
-                             SectorCount chunk_sectors) {
+CheckResult check_durability(const md::MemberImages& m, const Oracle& oracle, SectorCount chunk_sectors) {
   const auto sectors = oracle.written_sectors();
-  return check_durability(view, oracle, chunk_sectors, sectors);
+  return check_durability(m, oracle, chunk_sectors, sectors);
 }
 
-CheckResult check_durability(const ArrayView& view, const Oracle& oracle,
-                             SectorCount chunk_sectors, std::span<const Sector> sectors) {
-  const auto members = in_sync_members(view);
-  ViolationBuilder vb(view, "durability", chunk_sectors);
+CheckResult check_durability(const md::MemberImages& m, const Oracle& oracle, SectorCount chunk_sectors,
+                             std::span<const Sector> sectors) {
+  ViolationBuilder vb(m, "durability", chunk_sectors);
   uint64_t examined = 0;
   for (Sector s : sectors) {
-    if (!oracle.has_durable(s, nullptr) || oracle.unspecified(s)) continue;
+    if (s.value() >= m.geo.array_sectors() || !oracle.has_durable(s, nullptr) || oracle.unspecified(s)) continue;
     ++examined;
-    for (int m : members) {
-      if (!view.member_has_sector(m, s) || oracle.allowed(s, view.data_word(m, s))) continue;
-      if (!vb.add(s, "member" + std::to_string(m) +
-                         " lost acknowledged durable data; oracle: " + oracle.describe(s)))
+    for (const md::CopyWord& c : md::copies_of(m, s.value())) {
+      if (oracle.allowed(s, c.word)) continue;
+      const std::string who = c.slot >= 0 ? "slot" + std::to_string(c.slot) : std::string("a read");
+      if (!vb.add(s, md::intent_sector_of(m.geo, s.value()),
+                  who + " lost acknowledged durable data; oracle: " + oracle.describe(s)))
         return vb.finish(examined, "");
       break;
     }
   }
-  return vb.finish(examined, "every FUA/flushed write survives on every in-sync member");
+  return vb.finish(examined, "every FUA/flushed write survives on every in-sync copy");
 }
 
 CheckResult check_liveness(bool resync_finished, const RangeSet& dirty_after) {
@@ -240,22 +241,20 @@ CheckResult check_liveness(bool resync_finished, const RangeSet& dirty_after) {
   return r;
 }
 
-std::vector<Sector> inconsistent_sectors(const ArrayView& view,
-                                         std::span<const Sector> candidates) {
-  const auto members = in_sync_members(view);
+std::vector<Sector> inconsistent_sectors(const md::MemberImages& m, std::span<const Sector> candidates) {
   std::vector<Sector> out;
   for (Sector s : candidates)
-    if (!members_agree(view, members, s)) out.push_back(s);
+    if (md::inconsistent_at(m, s.value())) out.push_back(s);
   return out;
 }
 
-Efficiency measure_efficiency(const ArrayView& view, std::span<const Sector> candidates,
+Efficiency measure_efficiency(const md::MemberImages& m, std::span<const Sector> candidates,
                               const RangeSet& will_resync, SectorCount chunk_sectors) {
   SIM_ASSERT(chunk_sectors.value() > 0);
   Efficiency e;
   e.resync_sectors = will_resync.total_sectors();
   uint64_t last_chunk = UINT64_MAX;
-  for (Sector s : inconsistent_sectors(view, candidates)) {
+  for (Sector s : inconsistent_sectors(m, candidates)) {
     ++e.inconsistent_sectors;
     const uint64_t c = s.value() / chunk_sectors.value();
     if (c != last_chunk) ++e.inconsistent_chunks;

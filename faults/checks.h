@@ -1,21 +1,25 @@
 // The correctness properties of design.md section 4, as pure functions over
 // what the disks hold, what the loaded intent marks, and what the user wrote
-// (faults/oracle.h).
+// (faults/oracle.h), for raid1, raid10 and raid5 alike.
 //
 // The checks never look inside an engine: they read member contents through
-// ArrayView (post-crash disks, or a live array after resync) and take the
-// resync set the ASSEMBLED array derived from the disks. So a check costs what
-// it walks: the candidate sectors it is given (sectors some write touched), not
-// the capacity.
+// md::MemberImages (model/md/consistency.h, the one level-generic core the
+// scenario runner's checks use too: post-crash images, or a live array's
+// current images after resync) and take the resync set the ASSEMBLED array
+// derived from the disks. So a check costs what it walks: the candidate
+// sectors it is given (sectors some write touched), not the capacity.
 //
-// Sector spaces: candidates and resync ranges are in per-member data space
-// (intent space for raid1: member sector minus data_offset), which for raid1
-// equals the array sector space the oracle uses. Parity levels are not
-// implemented; the coverage check's "members disagree" is mirror-only.
+// Sector spaces:
+//  - INTENT space (coverage, resync ranges, inconsistent_sectors): what
+//    IntentBackend ranges use; raid1 member data sectors, raid10 array
+//    sectors, raid5 dev sectors of rows (a row is inconsistent when its
+//    parity differs from the XOR of its data: the write hole);
+//  - ARRAY space (the oracle, convergence and durability candidates): user
+//    sectors; each is judged at md::intent_sector_of(a).
 //
 // Invariants: a check that holds returns held=true and no violation; a failed
-// check names one concrete chunk and sector (the first found in sector order),
-// so reports are reproducible.
+// check names one concrete chunk (intent space) and sector (the first found
+// in sector order), so reports are reproducible.
 #pragma once
 
 #include <cstdint>
@@ -27,29 +31,11 @@
 
 #include "faults/oracle.h"
 #include "model/disk/sector.h"
+#include "model/md/consistency.h"
 
 namespace mdsim::faults {
 
 using disk::SectorRange;
-
-// Read access to an array's members for checking (no IO, no simulated time).
-class ArrayView {
- public:
-  virtual ~ArrayView() = default;
-  virtual int members() const = 0;
-  // Does the (assembled) array treat member m as holding current data? Only
-  // such members must agree and must hold durable data.
-  virtual bool member_in_sync(int m) const = 0;
-  // Content word of member m at data sector s (member sector - data_offset).
-  virtual uint64_t data_word(int m, Sector s) const = 0;
-  // Is sector s of member m readable data? False on a recorded bad block:
-  // md never reads it there (it reads another mirror), so it may differ.
-  virtual bool member_has_sector(int m, Sector s) const {
-    (void)m;
-    (void)s;
-    return true;
-  }
-};
 
 // A sorted set of disjoint sector ranges, for "will be resynced" questions.
 class RangeSet {
@@ -70,9 +56,9 @@ class RangeSet {
 
 struct Violation {
   std::string property;
-  uint64_t chunk = 0;             // chunk index (sector / chunk_sectors)
-  std::vector<Sector> sectors;    // offending sectors in the chunk (first few)
-  std::vector<uint64_t> words;    // per member, at sectors.front()
+  uint64_t chunk = 0;             // intent-space chunk (intent sector / chunk_sectors)
+  std::vector<Sector> sectors;    // offending sectors in the chunk (first few; the check's space)
+  std::vector<uint64_t> words;    // per slot (raid_disk), where sectors.front() is judged
   std::string detail;
 };
 
@@ -87,43 +73,55 @@ struct CheckResult {
 inline constexpr uint64_t kMaxReportedSectors = 8;
 
 // The candidates whose content the oracle specifies (drops sectors whose
-// content may come from a discard: md promises nothing there).
+// content may come from a discard: md promises nothing there). Array space.
 std::vector<Sector> specified_only(const Oracle& oracle, std::span<const Sector> candidates);
 
-// coverage: every candidate sector where in-sync members disagree lies in a
-// range the assembled array will resync. REQUIRES: chunk_sectors > 0.
-CheckResult check_coverage(const ArrayView& view, std::span<const Sector> candidates,
+// The intent-space sectors judging the array sectors `array_sectors`, sorted
+// and unique; with `specified`, only those every array sector of which is
+// specified by the oracle (a raid5 row with a discarded block is skipped).
+std::vector<Sector> intent_candidates(const md::RaidGeometry& g, const Oracle& oracle,
+                                      std::span<const Sector> array_sectors, bool specified);
+// The intent-space sectors (sorted) every array sector of which the oracle specifies.
+std::vector<Sector> specified_intent(const md::RaidGeometry& g, const Oracle& oracle,
+                                     std::span<const Sector> intent_sectors);
+
+// coverage: every candidate intent-space sector where the redundancy
+// disagrees lies in a range the assembled array will resync.
+// REQUIRES: chunk_sectors > 0.
+CheckResult check_coverage(const md::MemberImages& m, std::span<const Sector> candidates,
                            const RangeSet& will_resync, SectorCount chunk_sectors);
 
-// convergence (after resync): in-sync members agree on every candidate sector
-// and hold a value the user could have seen (unspecified sectors skipped).
-CheckResult check_convergence(const ArrayView& view, std::span<const Sector> candidates,
+// convergence (after resync): at every candidate array sector the redundancy
+// agrees and a read returns a value the user could have seen (unspecified
+// sectors skipped).
+CheckResult check_convergence(const md::MemberImages& m, std::span<const Sector> candidates,
                               const Oracle& oracle, SectorCount chunk_sectors);
 
-// durability (at the crash state and after resync): every in-sync member holds,
-// at every sector with a durable write, a value the oracle allows (which
-// excludes anything the durable write superseded).
-CheckResult check_durability(const ArrayView& view, const Oracle& oracle,
+// durability (at the crash state and after resync): at every array sector
+// with a durable write, every readable copy (raid1 / raid10) or the read
+// (raid5) holds a value the oracle allows (which excludes anything the
+// durable write superseded).
+CheckResult check_durability(const md::MemberImages& m, const Oracle& oracle,
                              SectorCount chunk_sectors);
-// The same, restricted to `sectors` (ascending): the explorer's incremental form.
-CheckResult check_durability(const ArrayView& view, const Oracle& oracle,
+// The same, restricted to array `sectors` (ascending): the explorer's incremental form.
+CheckResult check_durability(const md::MemberImages& m, const Oracle& oracle,
                              SectorCount chunk_sectors, std::span<const Sector> sectors);
 
 // liveness (faults off): the post-crash resync finished and the intent is clean.
 CheckResult check_liveness(bool resync_finished, const RangeSet& dirty_after);
 
-// The sectors, among candidates, where in-sync members disagree (efficiency
-// figures and the double-crash driver).
-std::vector<Sector> inconsistent_sectors(const ArrayView& view, std::span<const Sector> candidates);
+// The intent-space sectors, among candidates, where the redundancy disagrees
+// (efficiency figures and the double-crash driver).
+std::vector<Sector> inconsistent_sectors(const md::MemberImages& m, std::span<const Sector> candidates);
 
 // Efficiency, measured not asserted: what the resync will cover versus what
-// truly differs.
+// truly differs (intent space).
 struct Efficiency {
   uint64_t resync_sectors = 0;
   uint64_t inconsistent_sectors = 0;
   uint64_t inconsistent_chunks = 0;
 };
-Efficiency measure_efficiency(const ArrayView& view, std::span<const Sector> candidates,
+Efficiency measure_efficiency(const md::MemberImages& m, std::span<const Sector> candidates,
                               const RangeSet& will_resync, SectorCount chunk_sectors);
 
 // The online intent-before-data check: fed by the engine's observer hook on

@@ -15,9 +15,26 @@ namespace {
 struct AssemblyFacts {
   bool refused = false;
   RangeSet will_resync;
-  std::vector<bool> trusted;
+  md::SlotMap trusted;  // where the members the assembled array trusts sit
   SectorCount chunk;
 };
+
+// The layout the live array writes with: geometry and member -> slot (every
+// member with a role, faulty or not: its writes may still be on media).
+struct LiveLayout {
+  md::RaidGeometry geo;
+  Sector data_offset;
+  std::vector<int> slot_of_member;
+};
+
+LiveLayout live_layout(md::Array& a) {
+  LiveLayout l;
+  const md::SlotMap all = md::slot_map(a);
+  l.geo = all.geo;
+  l.data_offset = all.data_offset;
+  for (const md::MemberState& m : a.members()) l.slot_of_member.push_back(m.raid_disk);
+  return l;
+}
 
 bool is_data(const Disk::PendingWrite& w) {
   return w.io_class == disk::IoClass::data || w.io_class == disk::IoClass::resync;
@@ -38,40 +55,43 @@ std::vector<uint64_t> metadata_key(const CrashState& st, const CrashStateChoice&
   return key;
 }
 
-// Data sectors (relative to data_offset) written by the choice's kept writes.
-void touched_data_sectors(const CrashState& st, const CrashStateChoice& c, Sector data_offset,
-                          uint64_t data_sectors, std::vector<Sector>& out) {
-  auto add = [&](const Disk::PendingWrite& w, uint64_t first, uint64_t n) {
+// Intent-space sectors the choice's kept data writes touch.
+void touched_intent_sectors(const CrashState& st, const CrashStateChoice& c, const LiveLayout& l,
+                            std::vector<Sector>& out) {
+  auto add = [&](size_t d, const Disk::PendingWrite& w, uint64_t first, uint64_t n) {
+    const int slot = d < l.slot_of_member.size() ? l.slot_of_member[d] : -1;
+    if (slot < 0 || slot >= l.geo.raid_disks) return;
     for (uint64_t k = first; k < first + n; ++k) {
       const uint64_t s = w.sector.value() + k;
-      if (s < data_offset.value()) continue;
-      const uint64_t ds = s - data_offset.value();
-      if (ds < data_sectors) out.push_back(Sector(ds));
+      if (s < l.data_offset.value()) continue;
+      const uint64_t i = md::intent_sector_of_dev(l.geo, slot, s - l.data_offset.value());
+      if (i != md::kNoSector) out.push_back(Sector(i));
     }
   };
   for (size_t d = 0; d < c.size(); ++d) {
-    const auto& l = st.disks[d];
-    for (uint32_t i : c[d].cached_kept) add(*l.cached[i], 0, l.cached[i]->count.value());
+    const auto& ly = st.disks[d];
+    for (uint32_t i : c[d].cached_kept) add(d, *ly.cached[i], 0, ly.cached[i]->count.value());
     for (const TornWrite& t : c[d].torn)
-      for (uint32_t b : t.blocks) add(*l.in_flight[t.write_index], uint64_t{b} * l.block_sectors, l.block_sectors);
+      for (uint32_t b : t.blocks)
+        add(d, *ly.in_flight[t.write_index], uint64_t{b} * ly.block_sectors, ly.block_sectors);
   }
 }
 
-// Data sectors where the captured media of the members differ.
-std::vector<Sector> media_differences(const CrashState& st, Sector data_offset, uint64_t data_sectors) {
-  std::vector<const DiskImage*> imgs;
-  for (const auto& l : st.disks) imgs.push_back(&l.media);
+// Intent-space sectors where the captured media already disagree (judged over
+// every slot: a superset of what any assembly's trusted slots can disagree on).
+std::vector<Sector> media_differences(const CrashState& st, const LiveLayout& l) {
+  std::vector<disk::DiskImage> media;
+  for (const auto& ly : st.disks) media.push_back(ly.media);  // O(1) shared copies
+  md::SlotMap map;
+  map.geo = l.geo;
+  map.data_offset = l.data_offset;
+  map.member_of_slot.assign(l.geo.raid_disks, -1);
+  for (size_t d = 0; d < l.slot_of_member.size(); ++d)
+    if (l.slot_of_member[d] >= 0 && l.slot_of_member[d] < l.geo.raid_disks) map.member_of_slot[l.slot_of_member[d]] = d;
+  const md::MemberImages m = md::images_of(map, media);
   std::vector<Sector> out;
-  disk::for_each_touched_sector(imgs, [&](Sector s, const uint64_t* words) {
-    if (s < data_offset) return;
-    const uint64_t ds = s.value() - data_offset.value();
-    if (ds >= data_sectors) return;
-    for (size_t k = 1; k < imgs.size(); ++k)
-      if (words[k] != words[0]) {
-        out.push_back(Sector(ds));
-        return;
-      }
-  });
+  for (const disk::SectorRange& r : md::inconsistent_ranges(m))
+    for (uint64_t i = r.start.value(); i < r.end().value(); ++i) out.push_back(Sector(i));
   return out;
 }
 
@@ -97,6 +117,7 @@ class Explorer {
   const ExploreConfig& cfg_;
   ExploreSummary& sum_;
   std::map<std::vector<uint64_t>, AssemblyFacts> memo_;
+  LiveLayout layout_;  // of the live array at the current crash point
   uint64_t world_index_ = 1'000'000;  // distinct simulator seeds for explorer worlds
   uint64_t states_since_deep_ = 0;
 };
@@ -134,9 +155,8 @@ void Explorer::at_point(OpsRunner& run, uint64_t event) {
   for (const auto& d : run.disks()) disks.push_back(d.get());
   const CrashState st = capture(disks);
   memo_.clear();
-  const Sector data_offset = a->data_offset();
-  const uint64_t data_sectors = a->capacity().value();
-  const auto base_diff = media_differences(st, data_offset, data_sectors);
+  layout_ = live_layout(*a);
+  const auto base_diff = media_differences(st, layout_);
   for (const CrashStateChoice& c : choices(st, event)) {
     if (stop()) return;
     check_choice(run, st, c, base_diff, event);
@@ -155,7 +175,7 @@ const AssemblyFacts& Explorer::facts_for(const CrashState& st, const CrashStateC
     f.refused = true;
   } else {
     f.will_resync = will_resync(*w->array, w->decision);
-    f.trusted = trusted_members(*w->array);
+    f.trusted = trusted_slots(*w->array);
     f.chunk = report_chunk(w->array.get());
   }
   return memo_.emplace(std::move(key), std::move(f)).first->second;
@@ -170,19 +190,25 @@ void Explorer::check_choice(OpsRunner& run, const CrashState& st, const CrashSta
     ++sum_.refused;
     return;
   }
-  const Sector data_offset = run.array()->data_offset();
   std::vector<Sector> cand = base_diff;
-  touched_data_sectors(st, c, data_offset, run.array()->capacity().value(), cand);
+  touched_intent_sectors(st, c, layout_, cand);
   std::sort(cand.begin(), cand.end());
   cand.erase(std::unique(cand.begin(), cand.end()), cand.end());
-  ImageView view(images, data_offset, f.trusted);
+  const md::MemberImages view = md::images_of(f.trusted, images);
   const Efficiency e = measure_efficiency(view, cand, f.will_resync, f.chunk);
   sum_.efficiency.resync_sectors += e.resync_sectors;
   sum_.efficiency.inconsistent_sectors += e.inconsistent_sectors;
   sum_.efficiency.inconsistent_chunks += e.inconsistent_chunks;
-  if (auto r = check_coverage(view, specified_only(run.oracle(), cand), f.will_resync, f.chunk); !r.held)
+  if (auto r = check_coverage(view, specified_intent(view.geo, run.oracle(), cand), f.will_resync, f.chunk); !r.held)
     return record_failure(r, run.oracle(), nullptr, event, "crash state");
-  if (auto r = check_durability(view, run.oracle(), f.chunk, cand); !r.held)
+  // Durability at the array sectors the candidates judge (what could change).
+  std::vector<uint64_t> arr;
+  for (Sector i : cand) md::array_sectors_of(view.geo, i.value(), arr);
+  std::sort(arr.begin(), arr.end());
+  std::vector<Sector> arr_sectors;
+  for (uint64_t x : arr)
+    if (x < view.geo.array_sectors()) arr_sectors.push_back(Sector(x));
+  if (auto r = check_durability(view, run.oracle(), f.chunk, arr_sectors); !r.held)
     return record_failure(r, run.oracle(), nullptr, event, "crash state");
   if (cfg_.deep_every && ++states_since_deep_ >= cfg_.deep_every) {
     states_since_deep_ = 0;
@@ -223,20 +249,19 @@ void Explorer::deep_state(OpsRunner& run, const CrashState& st, std::vector<Disk
     ++sum_.assemblies;
     w = assemble_world(setup_, world_index_++, images2, false);
     if (!w->array) return;
-    ImageView view(images2, w->array->data_offset(), trusted_members(*w->array));
-    const auto cand = run.oracle().written_sectors();
+    const md::MemberImages view = md::images_of(trusted_slots(*w->array), images2);
+    const auto cand = intent_candidates(view.geo, run.oracle(), run.oracle().written_sectors(), true);
     const SectorCount cs = report_chunk(w->array.get());
-    if (auto r = check_coverage(view, specified_only(run.oracle(), cand), will_resync(*w->array, w->decision), cs);
-        !r.held)
+    if (auto r = check_coverage(view, cand, will_resync(*w->array, w->decision), cs); !r.held)
       return record_failure(r, run.oracle(), w->array.get(), event, "double crash during resync");
   }
   if (!settle(*w, 5'000'000)) {
     CheckResult r{"liveness", false, "liveness violated: post-crash resync did not finish", {}, 0};
     return record_failure(r, run.oracle(), w->array.get(), event, "deep state");
   }
-  LiveView view(w->disks, *w->array);
+  const auto live = live_images(*w->array, w->disks);
   const auto cand = run.oracle().written_sectors();
-  if (auto r = check_convergence(view, cand, run.oracle(), report_chunk(w->array.get())); !r.held)
+  if (auto r = check_convergence(live->view, cand, run.oracle(), report_chunk(w->array.get())); !r.held)
     return record_failure(r, run.oracle(), w->array.get(), event, "deep state");
 }
 

@@ -152,6 +152,32 @@ uint64_t parse_size_bytes(const json& v, const std::string& pointer) {
   bad(pointer, "unknown unit \"" + unit + "\" (use B, KiB, MiB, GiB, TiB)");
 }
 
+namespace {
+
+// The layouts the engine models (model/md/raid_geometry.h), by md's name.
+struct LayoutName {
+  int level;
+  const char* name;
+  uint32_t code;
+};
+constexpr LayoutName kLayouts[] = {{10, "n2", 0x102}, {10, "n3", 0x103}, {5, "left-symmetric", 2}};
+
+std::string layout_name(int level, uint32_t code) {
+  for (const LayoutName& l : kLayouts)
+    if (l.level == level && l.code == code) return l.name;
+  return std::to_string(code);
+}
+
+uint32_t layout_from_json(const json& a, int level) {
+  if (!a.contains("layout")) return 0;
+  const std::string name = a.at("layout").get<std::string>();
+  for (const LayoutName& l : kLayouts)
+    if (l.level == level && name == l.name) return l.code;
+  bad("/array/layout", "layout \"" + name + "\" is not modelled for raid" + std::to_string(level));
+}
+
+}  // namespace
+
 json scenario_to_json(const OpsScenario& s) {
   const OpsSetup& u = s.setup;
   json intent{{"type", intent_name(u.intent.type)}};
@@ -164,6 +190,8 @@ json scenario_to_json(const OpsScenario& s) {
                     {"assume_clean", u.assume_clean}, {"intent", intent}}},
          {"disk", {{"profile", u.disk_profile},
                    {"write_cache", u.write_cache_volatile ? "volatile" : "write_through"}}}};
+  if (u.raid_chunk_sectors) j["array"]["chunk"] = u.raid_chunk_sectors * 512;
+  if (u.raid_layout) j["array"]["layout"] = layout_name(u.level, u.raid_layout);
   json ops = json::array();
   for (const Op& op : s.ops) ops.push_back(op_to_json(op));
   j["ops"] = std::move(ops);
@@ -209,6 +237,9 @@ OpsScenario scenario_from_json(const json& j) {
     u.disks = a.value("disks", 2);
     if (a.contains("size")) u.size_bytes = parse_size_bytes(a.at("size"), "/array/size");
     u.assume_clean = a.value("assume_clean", true);
+    if (u.level != 1 && a.contains("chunk"))
+      u.raid_chunk_sectors = parse_size_bytes(a.at("chunk"), "/array/chunk") / 512;
+    if (u.level != 1) u.raid_layout = layout_from_json(a, u.level);
     intent_from_json(a, u);
   }
   if (j.contains("disk")) {

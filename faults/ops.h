@@ -59,6 +59,8 @@ struct OpsSetup {
   int level = 1;
   int disks = 2;
   uint64_t size_bytes = 64ull << 20;         // per member (array.size)
+  uint64_t raid_chunk_sectors = 0;           // raid10 / raid5 array.chunk; 0 = md default
+  uint32_t raid_layout = 0;                  // md layout code; 0 = level default (n2, left-symmetric)
   md::IntentOptions intent;
   bool assume_clean = true;
   std::string disk_profile = "nvme";

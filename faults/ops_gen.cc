@@ -127,6 +127,29 @@ void resync_episode(sim::Prng& rng, const GenConfig& cfg, std::vector<Op>& ops) 
   ops.push_back(Op{.kind = OpKind::slow_disk, .disk = d, .factor = 1});
 }
 
+// raid5: writes into different data chunks of one row (partial-stripe,
+// read-modify-write and reconstruct-write), a power loss while they are in
+// flight, then sometimes a member failure before or after the resync.
+void parity_episode(sim::Prng& rng, const GenConfig& cfg, std::vector<Op>& ops) {
+  if (!cfg.power_loss || cfg.disks < 3) return;
+  const uint64_t chunk = cfg.raid_chunk_sectors;
+  const uint64_t row_sectors = chunk * static_cast<uint64_t>(cfg.disks - 1);
+  const uint64_t rows = std::max<uint64_t>(1, cfg.array_sectors / row_sectors);
+  const uint64_t row = rng.below(std::min<uint64_t>(rows, 4));
+  for (uint64_t k = 0, n = 1 + rng.below(3); k < n; ++k) {
+    Op w = io_op(OpKind::write, rng, cfg);
+    w.sector = row * row_sectors + rng.below(static_cast<uint64_t>(cfg.disks - 1)) * chunk + rng.below(chunk);
+    w.batch = k > 0 && rng.chance(sim::Ratio{1, 2});
+    ops.push_back(w);
+  }
+  if (rng.chance(sim::Ratio{1, 2})) ops.push_back(Op{.kind = OpKind::advance, .ns = 10'000});
+  ops.push_back(Op{.kind = OpKind::power_loss, .choice = rng.below(1u << 20)});
+  if (cfg.faults && rng.chance(sim::Ratio{1, 3})) {
+    if (rng.chance(sim::Ratio{1, 2})) ops.push_back(Op{.kind = OpKind::wait});
+    ops.push_back(Op{.kind = OpKind::fail_disk, .disk = static_cast<int>(rng.below(static_cast<uint64_t>(cfg.disks)))});
+  }
+}
+
 }  // namespace
 
 std::vector<Op> generate_ops(sim::Prng& rng, const GenConfig& cfg) {
@@ -151,7 +174,8 @@ std::vector<Op> generate_ops(sim::Prng& rng, const GenConfig& cfg) {
     } else if (r < 83) {
       ops.push_back(Op{.kind = OpKind::start_resync});
     } else if (r < 92) {
-      if (cfg.power_loss) ops.push_back(Op{.kind = OpKind::power_loss, .choice = rng.below(1u << 20)});
+      if (cfg.level == 5 && rng.chance(sim::Ratio{1, 2})) parity_episode(rng, cfg, ops);
+      else if (cfg.power_loss) ops.push_back(Op{.kind = OpKind::power_loss, .choice = rng.below(1u << 20)});
     } else if (!cfg.faults) {
       continue;
     } else if (const uint64_t e = rng.below(11); e < 4) {

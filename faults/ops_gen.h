@@ -29,6 +29,11 @@ struct GenConfig {
   bool faults = true;               // member failure, removal, re-add, slow members
   bool media_errors = true;         // bad blocks and write errors (F2 fixed, docs/verification.md)
   bool power_loss = true;
+  // raid level the ops run on: 5 adds parity episodes (partial-stripe writes
+  // cut by a power loss, sometimes a member lost before the resync: the
+  // write hole the runner must classify, not report). 1 / 10: no change.
+  int level = 1;
+  uint64_t raid_chunk_sectors = 1024;  // raid5 chunk (row = chunk * (disks-1))
 };
 
 std::vector<Op> generate_ops(sim::Prng& rng, const GenConfig& cfg);

@@ -8,6 +8,7 @@
 #include "model/disk/disk.h"
 #include "model/disk/sector_store.h"
 #include "model/md/array.h"
+#include "model/md/md_array.h"
 #include "sim/simulator.h"
 
 namespace mdsim::faults {
@@ -15,6 +16,10 @@ namespace mdsim::faults {
 namespace {
 // raid1 barrier unit (BARRIER_UNIT_SECTOR_BITS): user IO never crosses one.
 constexpr uint64_t kBarrierUnitBits = 17;
+
+// bad_block / write_error ops name member data sectors: the member's data
+// area (raid1: the array size; raid10 / raid5: one member's share).
+uint64_t member_data_sectors(md::Array& a) { return a.core().geo_.dev_sectors; }
 }  // namespace
 
 using disk::Disk;
@@ -43,28 +48,30 @@ void OpsRunner::build_world_from(std::vector<DiskImage> images) {
   world_.reset();
   world_ = assemble_world(setup_, worlds_built_++, images, options_.record_trace);
   if (!world_->array) {
-    dead_ = true;  // md refuses (e.g. every member failed): nothing to check
+    // md refuses (every member failed; raid5 dirty and degraded, the write
+    // hole it cannot close): an outcome md gives too, nothing left to check.
+    dead_ = true;
+    outcome_.refused = world_->decision_detail;
     return;
   }
   install_hook();
   recovery_since_crash_ = world_->decision == md::AssembleDecision::recovery;
+  resync_owed_ = world_->decision == md::AssembleDecision::intent_resync ||
+                 world_->decision == md::AssembleDecision::full_resync;
+  loaded_checkpoint_ = world_->array->resync_offset();
   // Checks on the crash state itself (images, before any resync write).
   md::Array& a = *world_->array;
-  kept_needed_.reset();
-  const uint64_t off = a.resync_offset().value(), bm_chunk = a.intent().chunk_sectors().value();
-  if (setup_.intent.type == md::IntentType::bitmap && bm_chunk > 0 && off > 0 &&
-      off != md::kMaxSector.value() && off % bm_chunk == 0)
-    kept_needed_ = SectorRange{Sector(off - bm_chunk), SectorCount(bm_chunk)};
-  ImageView view(images, a.data_offset(), trusted_members(a), &a);
+  const md::MemberImages view = md::images_of(trusted_slots(a), images);
   const RangeSet resync = will_resync(a, world_->decision);
   const SectorCount cs = report_chunk(&a);
-  const auto candidates = oracle_.written_sectors();
+  const auto written = oracle_.written_sectors();
+  const auto candidates = intent_candidates(view.geo, oracle_, written, false);
   const Efficiency e = measure_efficiency(view, candidates, resync, cs);
   outcome_.efficiency.resync_sectors += e.resync_sectors;
   outcome_.efficiency.inconsistent_sectors += e.inconsistent_sectors;
   outcome_.efficiency.inconsistent_chunks += e.inconsistent_chunks;
-  if (auto r = check_durability(view, oracle_, cs); !r.held) return fail(r);
-  if (auto r = check_coverage(view, specified_only(oracle_, candidates), resync, cs); !r.held)
+  if (auto r = check_durability(view, oracle_, cs, written); !r.held) return fail(r);
+  if (auto r = check_coverage(view, specified_intent(view.geo, oracle_, candidates), resync, cs); !r.held)
     return fail(r);
 }
 
@@ -76,6 +83,7 @@ RunOutcome OpsRunner::run(std::span<const Op> ops) {
     while (i < ops.size() && !outcome_.failed && !dead_) {
       current_op_ = i;
       execute(ops, i);
+      if (!outcome_.failed && !dead_) watch_write_hole();
       if (!outcome_.failed) {
         const auto online = online_.result(report_chunk(array()));
         if (!online.held) fail(online);
@@ -89,10 +97,35 @@ RunOutcome OpsRunner::run(std::span<const Op> ops) {
     r.held = false;
     r.detail = e.what();
     fail(r);
+  } catch (const std::exception& e) {  // e.g. out_of_range from .at(): an engine bug all the same
+    CheckResult r;
+    r.name = "engine_assertion";
+    r.held = false;
+    r.detail = std::string("exception: ") + e.what();
+    fail(r);
   }
   outcome_.writes_checked_online = online_.writes_checked();
   if (world_ && world_->sim) outcome_.events += world_->sim->events_executed();
   return outcome_;
+}
+
+void OpsRunner::watch_write_hole() {
+  // raid5 only: after an unclean crash the rows written at the crash may
+  // hold parity that is not the XOR of their data until the resync rebuilds
+  // it. A member lost before that (md_error, fail op) leaves such a row's
+  // missing block unrecoverable: the write hole md documents and accepts
+  // (it refuses a dirty degraded start for the same reason). The run ends
+  // there, passing, with the reason recorded (docs/verification.md).
+  md::Array* a = array();
+  if (setup_.level != 5 || !a || !resync_owed_) return;
+  const auto trusted = trusted_members(*a);
+  const bool degraded = !std::all_of(trusted.begin(), trusted.end(), [](bool t) { return t; });
+  if (degraded) {
+    outcome_.write_hole = "a member was lost before the post-crash resync rebuilt the parity";
+    dead_ = true;
+  } else if (a->idle() && a->resync_offset() == Sector::max() && a->intent().dirty_ranges().empty()) {
+    resync_owed_ = false;
+  }
 }
 
 void OpsRunner::execute(std::span<const Op> ops, size_t& i) {
@@ -132,12 +165,15 @@ void OpsRunner::wait_no_overlap(uint64_t start, uint64_t n) {
   step_until(world_->sim->now().ns() + options_.settle_limit_ns, [&] { return !overlaps(); });
 }
 
-void OpsRunner::user_io_done(uint64_t oracle_id) {
+void OpsRunner::user_io_done(uint64_t oracle_id, bool ok) {
   auto it = std::find_if(in_flight_.begin(), in_flight_.end(),
                          [&](const InFlight& f) { return f.id == oracle_id; });
   if (it == in_flight_.end()) return;
   in_flight_.erase(it);
-  oracle_.write_completed(oracle_id, false);
+  // An errored write promises nothing: never durable (a flush after it
+  // does not make it so), its content may or may not be there.
+  if (ok) oracle_.write_completed(oracle_id, false);
+  else oracle_.write_failed(oracle_id);
 }
 
 void OpsRunner::submit_writes(std::span<const Op> ops, size_t& i) {
@@ -145,8 +181,8 @@ void OpsRunner::submit_writes(std::span<const Op> ops, size_t& i) {
   const uint64_t capacity = world_->array->capacity().value();
   auto submit = [&] {
     if (batch.empty()) return;
-    world_->array->submit_batch(std::move(batch), [this](const md::UserIo& io, const md::UserResult&) {
-      user_io_done(io.write_id);
+    world_->array->submit_batch(std::move(batch), [this](const md::UserIo& io, const md::UserResult& r) {
+      user_io_done(io.write_id, r.ok);
     });
     batch.clear();
   };
@@ -186,7 +222,7 @@ void OpsRunner::submit_discard(const Op& op) {
   oracle_.discard_submitted(id, Sector(start), SectorCount(n));
   in_flight_.push_back({id, start, start + n});
   md::UserIo io{md::UserOp::discard, Sector(start), SectorCount(n), 0, id};
-  world_->array->submit(io, [this](const md::UserIo& done, const md::UserResult&) { user_io_done(done.tag); });
+  world_->array->submit(io, [this](const md::UserIo& done, const md::UserResult& r) { user_io_done(done.tag, r.ok); });
 }
 
 void OpsRunner::submit_flush() {
@@ -248,7 +284,7 @@ void OpsRunner::management(const Op& op) {
       if (m.faulty || m.raid_disk < 0) recovery_since_crash_ |= a.re_add_member(op.disk);
       break;
     case OpKind::bad_block: {
-      const uint64_t cap = a.capacity().value();
+      const uint64_t cap = member_data_sectors(a);
       const uint64_t start = std::min(op.sector, cap - 1);
       const uint64_t n = std::clamp<uint64_t>(op.sectors, 1, cap - start);
       world_->disks[op.disk]->add_bad_range({a.data_offset() + SectorCount(start), SectorCount(n)},
@@ -257,7 +293,7 @@ void OpsRunner::management(const Op& op) {
       break;
     }
     case OpKind::write_error: {
-      const uint64_t cap = a.capacity().value();
+      const uint64_t cap = member_data_sectors(a);
       const uint64_t start = std::min(op.sector, cap - 1);
       const uint64_t n = std::clamp<uint64_t>(op.sectors, 1, cap - start);
       world_->disks[op.disk]->add_write_error_range({a.data_offset() + SectorCount(start), SectorCount(n)});
@@ -293,28 +329,42 @@ void OpsRunner::final_checks() {
   if (!a.idle() && faults_off)
     return fail(check_liveness(false, RangeSet()));
   const SectorCount cs = report_chunk(&a);
-  LiveView view(world_->disks, a);
+  const auto live = live_images(a, world_->disks);
   const auto candidates = oracle_.written_sectors();
-  if (auto r = check_convergence(view, candidates, oracle_, cs); !r.held) return fail(r);
+  if (auto r = check_convergence(live->view, candidates, oracle_, cs); !r.held) return fail(r);
+  // After a recovery since the last crash the intent need not become clean,
+  // in md too: a write the recovery has passed keeps its chunk NEEDED (bitmap
+  // end_write on a degraded array, F5), and a raid10 recovery visits only the
+  // recovering member's copy sets (raid10_sync_request), so bits loaded NEEDED
+  // for other copy sets stay until the next assembly (docs/verification.md).
   if (!faults_off || recovery_since_crash_) return;
   // Liveness: let the daemon (and llbitmap's barrier_idle) clean everything.
   const int64_t daemon_ns = std::max<int64_t>(a.intent().daemon_sleep().count_ns(), 1'000'000'000);
   const int64_t idle_ns = std::max<int64_t>(setup_.intent.barrier_idle_s, 5) * 1'000'000'000;
   step_until(sim.now().ns() + 6 * daemon_ns + idle_ns, [] { return false; });
   if (outcome_.failed) return;
-  std::vector<SectorRange> dirty = a.intent().dirty_ranges();
-  if (kept_needed_) {
-    std::vector<SectorRange> rest;
-    for (const SectorRange& r : dirty) {
-      if (r.start < kept_needed_->start) rest.push_back({r.start, SectorCount(std::min(r.end(), kept_needed_->start).value() - r.start.value())});
-      if (r.end() > kept_needed_->end()) {
-        const Sector from = std::max(r.start, kept_needed_->end());
-        rest.push_back({from, SectorCount(r.end().value() - from.value())});
+  RangeSet dirty(a.intent().dirty_ranges());
+  // md_bitmap_init_from_disk marks NEEDED every dirty chunk whose END is >=
+  // the resync checkpoint, and md_do_sync resumes AT the checkpoint: a chunk
+  // ending exactly there stays NEEDED, in md too (md-internals 3.x load rule).
+  const Sector cp = loaded_checkpoint_;
+  const SectorCount ic = a.intent().chunk_sectors();
+  if (setup_.intent.type == md::IntentType::bitmap && cp != Sector::max() && ic.value() > 0 &&
+      cp.value() % ic.value() == 0 && cp.value() >= ic.value()) {
+    // Cut exactly that chunk out (dirty ranges are merged, so it may sit
+    // inside a longer one); everything else must still be clean.
+    const Sector lo = cp - ic;
+    std::vector<SectorRange> keep;
+    for (const SectorRange& r : dirty.ranges()) {
+      if (r.start < lo) keep.push_back({r.start, SectorCount(std::min(r.end(), lo).value() - r.start.value())});
+      if (r.end() > cp) {
+        const Sector from = std::max(r.start, cp);
+        keep.push_back({from, SectorCount(r.end().value() - from.value())});
       }
     }
-    dirty = std::move(rest);
+    dirty = RangeSet(std::move(keep));
   }
-  if (auto r = check_liveness(true, RangeSet(dirty)); !r.held) return fail(r);
+  if (auto r = check_liveness(true, dirty); !r.held) return fail(r);
 }
 
 void OpsRunner::fail(const CheckResult& r) {

@@ -16,6 +16,11 @@
 //    ran since the last crash and every member is in sync;
 //  - an engine assertion (SIM_ASSERT) is reported as property engine_assertion.
 //
+// Outcomes md itself gives, not failures: assembly refused after a crash
+// (e.g. raid5 dirty and degraded) and, on raid5, a member lost while the
+// post-crash resync is still owed (the write hole). Both end the run with
+// the reason in RunOutcome::refused / write_hole.
+//
 // Write ids are assigned by the runner (unique across worlds), so stamps of
 // writes made after a crash never collide with older ones.
 //
@@ -82,6 +87,12 @@ struct RunOutcome {
   uint64_t writes_checked_online = 0;
   Efficiency efficiency;      // summed over crashes
   uint64_t events = 0;        // simulator events over all worlds
+  // Non-empty when md refused to assemble after a power loss (its reason,
+  // e.g. "cannot start dirty degraded array"): the run ends there, passing.
+  std::string refused;
+  // Non-empty when a raid5 run lost a member while the post-crash resync was
+  // still owed (the write hole): the run ends there, passing.
+  std::string write_hole;
 };
 
 class OpsRunner {
@@ -115,7 +126,7 @@ class OpsRunner {
   void submit_writes(std::span<const Op> ops, size_t& i);
   void submit_discard(const Op& op);
   void wait_no_overlap(uint64_t start, uint64_t n);
-  void user_io_done(uint64_t oracle_id);
+  void user_io_done(uint64_t oracle_id, bool ok);
   void submit_flush();
   void step_until(int64_t deadline_ns, const std::function<bool()>& done);
   void power_loss(uint64_t choice);
@@ -123,6 +134,7 @@ class OpsRunner {
   void final_checks();
   void fail(const CheckResult& r);
   void note_fault() { faults_since_crash_ = true; }
+  void watch_write_hole();
 
   OpsSetup setup_;
   RunOptions options_;
@@ -139,15 +151,11 @@ class OpsRunner {
   bool dead_ = false;            // the array could not be assembled / broke
   bool faults_since_crash_ = false;
   // A recovery ran since the last crash (the assembly found a member
-  // rebuilding, or a re-add): a write the recovery has passed keeps its chunk
-  // NEEDED (bitmap end_write on a degraded array) until the next assembly, so
-  // the intent need not be clean (F5).
+  // rebuilding, or a re-add): the intent need not become clean (F5; raid10's
+  // recovery visits only the recovering member's copy sets).
   bool recovery_since_crash_ = false;
-  // The classic bitmap chunk ENDING at the last assembly's resync offset:
-  // bitmap_load marks it NEEDED (chunk end >= offset) but md_do_sync resumes
-  // at the offset and never visits it, so it stays dirty (F10, kernel
-  // behaviour). Empty when the offset is not at a chunk end.
-  std::optional<SectorRange> kept_needed_;
+  bool resync_owed_ = false;     // raid5: an unclean assembly's resync not yet done
+  Sector loaded_checkpoint_ = Sector::max();  // resync_offset the last assembly loaded
   // User writes/discards in flight: oracle id and array sector range.
   struct InFlight {
     uint64_t id;

@@ -33,6 +33,12 @@ void Oracle::write_completed(uint64_t id, bool fua) {
   if (fua) w.durable = true;
 }
 
+void Oracle::write_failed(uint64_t id) {
+  write_completed(id, false);
+  const uint32_t index = write_index_.at(id);
+  std::erase(not_durable_, index);  // never made durable by a later flush
+}
+
 void Oracle::flush_submitted(uint64_t flush_id) {
   SIM_ASSERT(!flushes_.contains(flush_id));
   flushes_[flush_id] = Flush{++seq_, false};

@@ -48,6 +48,9 @@ class Oracle {
   void discard_submitted(uint64_t id, Sector start, SectorCount count);
   // REQUIRES: id submitted and not yet completed.
   void write_completed(uint64_t id, bool fua);
+  // The write ended with an error (EIO): it may or may not have landed (in
+  // part), and no flush or FUA makes it durable. REQUIRES: as write_completed.
+  void write_failed(uint64_t id);
   // A flush request: every write completed before submission becomes durable
   // when the flush completes.
   void flush_submitted(uint64_t flush_id);

@@ -49,6 +49,8 @@ md::ArrayConfig array_config(const OpsSetup& s) {
   c.level = s.level;
   c.raid_disks = s.disks;
   c.member_data_size = SectorCount(s.size_bytes / disk::kSectorBytes);
+  c.chunk_sectors = static_cast<uint32_t>(s.raid_chunk_sectors);
+  c.layout = s.raid_layout;
   c.intent = s.intent;
   c.assume_clean = s.assume_clean;
   c.check_intent_before_data = true;
@@ -83,6 +85,7 @@ std::unique_ptr<World> assemble_world(const OpsSetup& s, uint64_t world_index,
   auto assembled = md::Array::assemble(*w->sim, w->disk_ptrs(), ao);
   w->array = std::move(assembled.array);
   w->decision = assembled.decision;
+  w->decision_detail = assembled.detail;
   return w;
 }
 
@@ -94,22 +97,27 @@ std::vector<bool> trusted_members(const md::Array& a) {
 
 RangeSet will_resync(const md::Array& a, md::AssembleDecision decision) {
   RangeSet rs(a.intent().dirty_ranges());
-  if (decision == md::AssembleDecision::full_resync) rs.add({Sector(0), a.capacity()});
+  // Intent space ends at the level's intent_sectors (raid5: dev sectors).
+  const SectorCount end = SectorCount(const_cast<md::Array&>(a).core().geo_.intent_sectors());
+  if (decision == md::AssembleDecision::full_resync) rs.add({Sector(0), end});
+  // Unclean with no intent record while a member recovers: md_check_recovery
+  // runs the recovery first, then the owed resync from recovery_cp.
+  const Sector from = a.resync_offset();
+  if (decision == md::AssembleDecision::recovery && !a.intent().enabled() && from < Sector(0) + end)
+    rs.add({from, end - (from - Sector(0))});
   return rs;
 }
 
-namespace {
-bool on_badblock_list(const md::Array& a, int m, Sector s) {
-  // A recorded bad block (md's per-member list) is never read for data.
-  auto& md = const_cast<md::Array&>(a).core();
-  return md.members_.at(m).badblocks.overlaps(s, SectorCount(1));
+md::SlotMap trusted_slots(md::Array& a) {
+  const std::vector<bool> trusted = trusted_members(a);
+  return md::slot_map(a, &trusted);
 }
-}  // namespace
 
-bool LiveView::member_has_sector(int m, Sector s) const { return !on_badblock_list(array_, m, s); }
-
-bool ImageView::member_has_sector(int m, Sector s) const {
-  return array_ == nullptr || !on_badblock_list(*array_, m, s);
+std::unique_ptr<LiveImages> live_images(md::Array& a, const std::vector<std::unique_ptr<disk::Disk>>& disks) {
+  auto out = std::make_unique<LiveImages>();
+  for (const auto& d : disks) out->images.push_back(d->current_image());
+  out->view = md::images_of(trusted_slots(a), out->images);
+  return out;
 }
 
 SectorCount report_chunk(const md::Array* a) {

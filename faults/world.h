@@ -23,6 +23,7 @@ struct World {
   std::vector<std::unique_ptr<disk::Disk>> disks;
   std::unique_ptr<md::Array> array;  // null when assembly was refused
   md::AssembleDecision decision = md::AssembleDecision::nothing;
+  std::string decision_detail;       // why, when refused
   std::vector<disk::Disk*> disk_ptrs() const;
   std::vector<const disk::Disk*> const_disk_ptrs() const;
   World() = default;
@@ -46,45 +47,18 @@ RangeSet will_resync(const md::Array& a, md::AssembleDecision decision);
 // Chunk size for reports (the backend's, or 64 KiB when it has none).
 SectorCount report_chunk(const md::Array* a);
 
-// The crash state as the checks see it: post-crash images and trusted members.
-class ImageView : public ArrayView {
- public:
-  // `assembled` (optional): the array assembled from these images; its loaded
-  // bad-block lists say which sectors md will never read on a member.
-  ImageView(const std::vector<disk::DiskImage>& images, Sector data_offset, std::vector<bool> in_sync,
-            const md::Array* assembled = nullptr)
-      : images_(images), data_offset_(data_offset), in_sync_(std::move(in_sync)), array_(assembled) {}
-  int members() const override { return static_cast<int>(images_.size()); }
-  bool member_in_sync(int m) const override { return in_sync_[m]; }
-  uint64_t data_word(int m, Sector s) const override {
-    return images_[m].word(data_offset_ + SectorCount(s.value()));
-  }
-  bool member_has_sector(int m, Sector s) const override;
+// Where the members the array trusts sit (slot -> member), for building
+// md::MemberImages over crash images (md::images_of) after the array is gone.
+md::SlotMap trusted_slots(md::Array& a);
 
- private:
-  const std::vector<disk::DiskImage>& images_;
-  Sector data_offset_;
-  std::vector<bool> in_sync_;
-  const md::Array* array_;
+// A live array's members as they read now (after resync), without IO: the
+// disks' current images (O(1) shared copies) in the trusted slots, with the
+// recorded bad blocks left out (md never reads data there). The view points
+// into this object: keep it alive while the view is used.
+struct LiveImages {
+  std::vector<disk::DiskImage> images;
+  md::MemberImages view;
 };
-
-// A live array's members (after resync), read without IO.
-class LiveView : public ArrayView {
- public:
-  LiveView(const std::vector<std::unique_ptr<disk::Disk>>& disks, const md::Array& a)
-      : disks_(disks), array_(a), data_offset_(a.data_offset()), in_sync_(trusted_members(a)) {}
-  int members() const override { return static_cast<int>(disks_.size()); }
-  bool member_in_sync(int m) const override { return in_sync_[m]; }
-  uint64_t data_word(int m, Sector s) const override {
-    return disks_[m]->current_word(data_offset_ + SectorCount(s.value()));
-  }
-  bool member_has_sector(int m, Sector s) const override;
-
- private:
-  const std::vector<std::unique_ptr<disk::Disk>>& disks_;
-  const md::Array& array_;
-  Sector data_offset_;
-  std::vector<bool> in_sync_;
-};
+std::unique_ptr<LiveImages> live_images(md::Array& a, const std::vector<std::unique_ptr<disk::Disk>>& disks);
 
 }  // namespace mdsim::faults

@@ -365,6 +365,7 @@ void Mddev::md_error(int member) {
 void Mddev::remove(int member) {
   Member& m = members_.at(member);
   SIM_ASSERT_MSG(m.faulty || m.raid_disk < 0, "only a faulty or spare member can be removed");
+  if (m.raid_disk >= 0) m.saved_raid_disk = m.raid_disk;
   m.raid_disk = -1;
   m.in_sync = false;
   m.present = false;

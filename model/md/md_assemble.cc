@@ -169,15 +169,22 @@ bool Mddev::re_add(int member) {
   // member is treated as new (full recovery).
   Member& m = members_.at(member);
   if (m.writable() && !m.faulty) return false;  // already in the array
-  int slot = -1;
-  for (int r = 0; r < config_.raid_disks && slot < 0; ++r) {
-    bool used = false;
+  auto used = [&](int r) {
     for (const Member& o : members_)
-      if (o.index != member && o.writable() && o.raid_disk == r) used = true;
-    if (!used) slot = r;
-  }
+      if (o.index != member && o.writable() && o.raid_disk == r) return true;
+    return false;
+  };
+  // raid1/raid10_add_disk: back into its saved role when that slot is free;
+  // else the first free slot. Only its old slot holds data the intent record
+  // can vouch for: anywhere else (raid10 / raid5 slots hold different data)
+  // the recovery is full.
+  const int saved = m.raid_disk >= 0 ? m.raid_disk : m.saved_raid_disk;
+  int slot = saved >= 0 && saved < config_.raid_disks && !used(saved) ? saved : -1;
+  for (int r = 0; r < config_.raid_disks && slot < 0; ++r)
+    if (!used(r)) slot = r;
   if (slot < 0) return false;
-  const bool partial = intent_ && intent_->can_partial_readd(m.sb_events) && m.sb_events > 0;
+  const bool same_role = slot == saved || config_.level == 1;
+  const bool partial = same_role && intent_ && intent_->can_partial_readd(m.sb_events) && m.sb_events > 0;
   m.present = true;
   m.faulty = false;
   m.raid_disk = slot;

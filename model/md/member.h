@@ -17,6 +17,7 @@ struct Member {
   disk::Disk* disk = nullptr;
   int index = 0;            // dev_number: slot in the array's disk list
   int raid_disk = -1;       // role; -1 = spare or removed
+  int saved_raid_disk = -1; // the role it had before removal (rdev->saved_raid_disk)
   bool present = true;      // false after remove_member
   bool in_sync = false;
   bool faulty = false;

@@ -39,6 +39,25 @@ bool Raid5::slot_readable(int slot, uint64_t dev, uint64_t n) const {
   return mm.readable(Sector(dev), SectorCount(n)) && !mm.badblocks.overlaps(Sector(dev), SectorCount(n));
 }
 
+bool Raid5::has_badblock(int member, uint64_t dev, uint64_t n) const {
+  return md_.members_[member].badblocks.overlaps(Sector(dev), SectorCount(n));
+}
+
+bool Raid5::record_write_error(int member, uint64_t dev, uint64_t n) {
+  // raid5_end_write_request sets WriteErrorSeen and R5_WriteError; then
+  // handle_stripe records the range as a bad block (rdev_set_badblocks) and
+  // fails the device (md_error) only when the list cannot take it.
+  Member& m = md_.members_.at(member);
+  if (m.faulty) return false;
+  m.write_error_seen = true;
+  if (!m.badblocks.set(Sector(dev), SectorCount(n))) {
+    md_.md_error(member);
+    return false;
+  }
+  md_.set_sb_change(false);
+  return true;
+}
+
 int Raid5::degraded() const {
   int missing = 0;
   for (int r = 0; r < md_.config_.raid_disks; ++r) {
@@ -211,6 +230,7 @@ sim::Task Raid5::sync_window(uint64_t dev, uint64_t n, SyncKind kind, bool& ok) 
   // Read every In_sync member; a recovering member is the one to rebuild.
   std::vector<Op> reads;
   int target = -1;  // slot to rebuild (recovery), else the parity slot
+  int bad_slot = -1;  // an In_sync slot with a bad block in the window
   for (int s = 0; s < disks; ++s) {
     const int m = slot_member(s);
     if (m < 0) continue;
@@ -218,9 +238,21 @@ sim::Task Raid5::sync_window(uint64_t dev, uint64_t n, SyncKind kind, bool& ok) 
       if (kind == SyncKind::recovery) target = s;
       continue;
     }
+    if (has_badblock(m, dev, n)) {
+      bad_slot = s;
+      continue;
+    }
     reads.push_back(Op{m, data_req(disk::IoOp::read, dev, n, disk::IoClass::resync), {}});
   }
   if (kind != SyncKind::recovery) target = pslot;
+  if (bad_slot >= 0) {
+    // analyse_stripe counts a bad-blocked device as failed for the stripe.
+    // A resync leaves such a row alone (handle_parity_checks5 with one
+    // failed block: nothing to check); a recovery cannot rebuild it and
+    // records the range bad on the target too (handle_failed_sync).
+    if (kind == SyncKind::recovery && target >= 0 && !record_write_error(slot_member(target), dev, n)) ok = false;
+    co_return;
+  }
   if (target < 0 || static_cast<int>(reads.size()) != disks - (kind == SyncKind::recovery ? 1 : 0)) {
     ok = false;  // nothing to rebuild from (a second member is missing)
     co_return;
@@ -247,14 +279,18 @@ sim::Task Raid5::sync_window(uint64_t dev, uint64_t n, SyncKind kind, bool& ok) 
     if (kind == SyncKind::check || kind == SyncKind::repair) md_.counters_.mismatch_sectors += diff;
     if (kind == SyncKind::check) co_return;
   }
+  // The target may have failed while the window read (md_error meanwhile):
+  // nothing to write to; the interrupted sync ends (handle_stripe drops the
+  // write to a Faulty device).
   const int tm = slot_member(target);
+  if (tm < 0) {
+    ok = false;
+    co_return;
+  }
   disk::IoRequest wr = data_req(disk::IoOp::write, dev, n, disk::IoClass::resync);
   wr.payload.stamps = std::move(x);
   disk::IoResult w = co_await md_.member_io(tm, std::move(wr));
-  if (!w.ok()) {
-    ok = false;
-    md_.md_error(tm);
-  }
+  if (!w.ok() && !record_write_error(tm, dev, n)) ok = false;
 }
 
 }  // namespace mdsim::md

@@ -16,8 +16,11 @@
 //
 // Simplifications (docs/engine-raid5.md): the lock covers a whole chunk row
 // (md locks 4 KiB stripe heads); the cache bounds concurrency but keeps no
-// contents (every rmw re-reads); write errors fail the member (no bad-block
-// recording); a discard is written as zeros; no raid6, no journal, no reshape.
+// contents (every rmw re-reads); a write error records the whole failed
+// range as a bad block (md: per 4 KiB stripe head) and fails the member only
+// when the list is full; a slot with a bad block over a row's range is
+// treated as missing for that row (not written, rebuilt on read); a discard
+// is written as zeros; no raid6, no journal, no reshape.
 //
 // Invariants:
 //  (1) a member data write is submitted only after the intent unplug covering
@@ -90,6 +93,11 @@ class Raid5 final : public Personality {
   const RaidGeometry& geo() const { return md_.geo_; }
   int slot_member(int slot) const;
   bool slot_readable(int slot, uint64_t dev, uint64_t n) const;
+  bool has_badblock(int member, uint64_t dev, uint64_t n) const;
+  // A failed member write over dev [dev, dev+n): a bad block, or md_error
+  // when the list is full. True when a bad block was recorded (the caller
+  // waits for the superblock round before completing).
+  bool record_write_error(int member, uint64_t dev, uint64_t n);
   disk::IoRequest data_req(disk::IoOp op, uint64_t dev, uint64_t n, disk::IoClass cls) const;
   sim::Task run_all(std::vector<Op>& ops);
   // Stripe cache: an entry per alive row operation, one operation per row.
@@ -99,6 +107,16 @@ class Raid5 final : public Personality {
   sim::Task wait_intent_flushed(uint64_t seq);
   sim::Task raid5d();
   // raid5_write.cc
+  // A data index's written dev range in a row: [lo, hi), empty when lo == hi.
+  struct Span {
+    uint64_t lo = 0;
+    uint64_t hi = 0;
+    uint64_t len() const { return hi - lo; }
+  };
+  enum class Mode : uint8_t { full, rmw, rcw, all };
+  Mode plan_mode(bool full, int nmissing, bool synced, uint64_t rmw_reads, uint64_t rcw_reads);
+  void plan_reads(uint64_t row, const std::vector<Span>& w, uint64_t lo, uint64_t hi, Mode mode,
+                  const std::vector<uint8_t>& missing, std::vector<Op>& reads, std::vector<int>& read_slot) const;
   sim::Task write_request(std::unique_ptr<MasterIo> io);
   sim::Task row_write(R5Bio* bio, uint64_t row);
   void row_done(R5Bio* bio, bool ok);

@@ -72,7 +72,8 @@ sim::ValueTask<bool> Raid5::reconstruct(uint64_t row, int slot, uint64_t dev, ui
   // Write the rebuilt block back to a member that is still there (read-error
   // repair); counted as corrected when it reads back right.
   const int m = slot_member(slot);
-  if (m >= 0 && md_.members_[m].in_sync) {
+  // Not over a recorded bad block: that block is known lost (not a read error).
+  if (m >= 0 && md_.members_[m].in_sync && !has_badblock(m, dev, n)) {
     disk::IoRequest wr = data_req(disk::IoOp::write, dev, n, disk::IoClass::resync);
     wr.payload.stamps.assign(out, out + n);
     disk::IoResult w = co_await md_.member_io(m, std::move(wr));
@@ -80,7 +81,7 @@ sim::ValueTask<bool> Raid5::reconstruct(uint64_t row, int slot, uint64_t dev, ui
       md_.members_[m].corrected_read_errors++;
       md_.counters_.corrected_read_errors++;
     } else {
-      md_.md_error(m);
+      record_write_error(m, dev, n);  // R5_ReWrite failed: R5_WriteError path
     }
   }
   co_return true;

@@ -8,17 +8,6 @@
 
 namespace mdsim::md {
 
-namespace {
-
-// A data index's written dev range in a row: [lo, hi), empty when lo == hi.
-struct Span {
-  uint64_t lo = 0;
-  uint64_t hi = 0;
-  uint64_t len() const { return hi - lo; }
-};
-
-}  // namespace
-
 sim::Task Raid5::make_request(std::unique_ptr<MasterIo> io, Plug* plug) {
   (void)plug;
   if (io->io.op == UserOp::read) {
@@ -60,6 +49,47 @@ void Raid5::row_done(R5Bio* bio, bool ok) {
   --alive_;
 }
 
+// handle_stripe_dirtying: full stripe, degraded (read everything readable),
+// forced rcw where the parity was never built (blocks_synced false), else the
+// cheaper of rmw and rcw (a tie goes to rcw, rmw_level PARITY_ENABLE_RMW).
+Raid5::Mode Raid5::plan_mode(bool full, int nmissing, bool synced, uint64_t rmw_reads, uint64_t rcw_reads) {
+  Mode mode;
+  if (full) mode = Mode::full;
+  else if (nmissing == 1) mode = Mode::all;
+  else if (!synced) mode = Mode::rcw;
+  else mode = rmw_reads < rcw_reads ? Mode::rmw : Mode::rcw;
+  if (mode == Mode::full) stats_.full_stripe++;
+  else if (mode == Mode::all) stats_.degraded_rows++;
+  else if (mode == Mode::rmw) stats_.rmw++;
+  else stats_.rcw++;
+  if (mode == Mode::rcw && !synced && rmw_reads < rcw_reads) stats_.forced_rcw++;
+  return mode;
+}
+
+// The reads a mode needs over the row (missing slots are not read).
+void Raid5::plan_reads(uint64_t row, const std::vector<Span>& w, uint64_t lo, uint64_t hi, Mode mode,
+                       const std::vector<uint8_t>& missing, std::vector<Op>& reads, std::vector<int>& read_slot) const {
+  const RaidGeometry& g = geo();
+  auto want = [&](int slot, uint64_t a, uint64_t b) {
+    if (a >= b || missing[slot]) return;
+    reads.push_back(Op{slot_member(slot), data_req(disk::IoOp::read, a, b - a, disk::IoClass::data), {}});
+    read_slot.push_back(slot);
+  };
+  for (int i = 0; i < g.data_disks(); ++i) {
+    const int sl = g.r5_data_slot(row, i);
+    if (mode == Mode::rmw) want(sl, w[i].lo, w[i].hi);
+    if (mode == Mode::all) want(sl, lo, hi);
+    if (mode == Mode::rcw) {
+      if (w[i].len() == 0) want(sl, lo, hi);
+      else {
+        want(sl, lo, w[i].lo);
+        want(sl, w[i].hi, hi);
+      }
+    }
+  }
+  if (mode == Mode::rmw || mode == Mode::all) want(g.r5_parity_slot(row), lo, hi);
+}
+
 sim::Task Raid5::row_write(R5Bio* bio, uint64_t row) {
   const RaidGeometry& g = geo();
   const int dd = g.data_disks();
@@ -83,11 +113,7 @@ sim::Task Raid5::row_write(R5Bio* bio, uint64_t row) {
   SIM_ASSERT(lo < hi);
   const uint64_t len = hi - lo;
   const int pslot = g.r5_parity_slot(row);
-  // Missing (unreadable over [lo, hi)) slots of the row.
-  std::vector<uint8_t> missing(g.raid_disks, 0);
-  int nmissing = 0;
-  for (int sl = 0; sl < g.raid_disks; ++sl)
-    if (!slot_readable(sl, lo, len)) missing[sl] = 1, ++nmissing;
+  Mode last_mode = Mode::full;
   bool full = true;
   uint64_t rmw_reads = len, rcw_reads = 0;
   for (int i = 0; i < dd; ++i) {
@@ -100,62 +126,52 @@ sim::Task Raid5::row_write(R5Bio* bio, uint64_t row) {
   const uint64_t ic = std::max<uint64_t>(1, md_.intent_->chunk_sectors().value());
   for (uint64_t x = lo / ic * ic; x < hi && synced; x += ic)
     synced = md_.intent_->blocks_synced(Sector(std::max(x, lo)));
-  enum class Mode { full, rmw, rcw, all } mode;
-  if (nmissing > 1) {
-    unlock_row(row);
-    row_done(bio, false);
-    co_return;
-  }
-  if (full) mode = Mode::full;
-  else if (nmissing == 1) mode = Mode::all;  // degraded: read every readable block
-  else if (!synced) mode = Mode::rcw;        // parity never built: do not trust it
-  else mode = rmw_reads < rcw_reads ? Mode::rmw : Mode::rcw;
-  if (mode == Mode::full) stats_.full_stripe++;
-  else if (mode == Mode::all) stats_.degraded_rows++;
-  else if (mode == Mode::rmw) stats_.rmw++;
-  else stats_.rcw++;
-  if (mode == Mode::rcw && !synced && rmw_reads < rcw_reads) stats_.forced_rcw++;
-  // Old contents per slot over [lo, hi) (only what the mode reads is filled).
-  std::vector<std::vector<uint64_t>> old(g.raid_disks);
-  std::vector<Op> reads;
-  std::vector<int> read_slot;
-  auto want = [&](int slot, uint64_t a, uint64_t b) {
-    if (a >= b || missing[slot]) return;
-    reads.push_back(Op{slot_member(slot), data_req(disk::IoOp::read, a, b - a, disk::IoClass::data), {}});
-    read_slot.push_back(slot);
-  };
-  for (int i = 0; i < dd; ++i) {
-    const int sl = g.r5_data_slot(row, i);
-    if (mode == Mode::rmw) want(sl, w[i].lo, w[i].hi);
-    if (mode == Mode::all) want(sl, lo, hi);
-    if (mode == Mode::rcw) {
-      if (w[i].len() == 0) want(sl, lo, hi);
-      else {
-        want(sl, lo, w[i].lo);
-        want(sl, w[i].hi, hi);
-      }
-    }
-  }
-  if (mode == Mode::rmw || mode == Mode::all) want(pslot, lo, hi);
-  // STRIPE_BIT_DELAY: the stripe is not handled at all (no reads either)
-  // until the bitmap batch holding its start_write is on media.
-  co_await wait_intent_flushed(bio->seq);
-  co_await run_all(reads);
-  for (size_t k = 0; k < reads.size(); ++k) {
-    Op& op = reads[k];
-    if (!op.res.ok()) {
-      // A failed read while writing: fail the member and give up on this row
-      // (md would reconstruct; simplification, docs/engine-raid5.md).
-      md_.md_error(op.member);
+  std::vector<uint8_t> missing;  // unreadable over [lo, hi), by slot
+  int nmissing = 0;
+  std::vector<std::vector<uint64_t>> old;  // old contents per slot over [lo, hi)
+  // handle_stripe runs again when a read fails: the member is failed
+  // (raid5_end_read_request -> md_error) and the row is planned anew with
+  // that block missing (degraded), so the write still completes.
+  for (bool again = true; again;) {
+    again = false;
+    missing.assign(g.raid_disks, 0);
+    nmissing = 0;
+    for (int sl = 0; sl < g.raid_disks; ++sl)
+      if (!slot_readable(sl, lo, len)) missing[sl] = 1, ++nmissing;
+    if (nmissing > 1) {
       unlock_row(row);
       row_done(bio, false);
       co_return;
     }
-    auto& v = old[read_slot[k]];
-    if (v.empty()) v.assign(len, 0);
-    const uint64_t off = op.req.sector.value() - md_.data_offset().value() - lo;
-    std::copy(op.res.words.begin(), op.res.words.end(), v.begin() + off);
+    const Mode mode = plan_mode(full, nmissing, synced, rmw_reads, rcw_reads);
+    old.assign(g.raid_disks, {});
+    std::vector<Op> reads;
+    std::vector<int> read_slot;
+    plan_reads(row, w, lo, hi, mode, missing, reads, read_slot);
+    // STRIPE_BIT_DELAY: the stripe is not handled at all (no reads either)
+    // until the bitmap batch holding its start_write is on media.
+    co_await wait_intent_flushed(bio->seq);
+    co_await run_all(reads);
+    for (size_t k = 0; k < reads.size() && !again; ++k) {
+      Op& op = reads[k];
+      if (!op.res.ok()) {
+        md_.md_error(op.member);
+        if (slot_readable(read_slot[k], lo, len)) {  // not failed (it would break the array)
+          unlock_row(row);
+          row_done(bio, false);
+          co_return;
+        }
+        again = true;
+        continue;
+      }
+      auto& v = old[read_slot[k]];
+      if (v.empty()) v.assign(len, 0);
+      const uint64_t off = op.req.sector.value() - md_.data_offset().value() - lo;
+      std::copy(op.res.words.begin(), op.res.words.end(), v.begin() + off);
+    }
+    if (!again) last_mode = mode;
   }
+  const Mode mode = last_mode;
   // New content of each data index over its span.
   auto new_word = [&](int i, uint64_t dev) -> uint64_t {
     if (zero) return 0;
@@ -191,26 +207,31 @@ sim::Task Raid5::row_write(R5Bio* bio, uint64_t row) {
   std::vector<Op> writes;
   for (int i = 0; i < dd; ++i) {
     const int m = slot_member(g.r5_data_slot(row, i));
-    if (w[i].len() == 0 || m < 0) continue;
+    if (w[i].len() == 0 || m < 0 || has_badblock(m, w[i].lo, w[i].len())) continue;
     Op op{m, data_req(disk::IoOp::write, w[i].lo, w[i].len(), disk::IoClass::data), {}};
     op.req.payload.stamps.resize(w[i].len());
     for (uint64_t x = w[i].lo; x < w[i].hi; ++x) op.req.payload.stamps[x - w[i].lo] = new_word(i, x);
     writes.push_back(std::move(op));
   }
-  if (const int pm = slot_member(pslot); pm >= 0) {
+  if (const int pm = slot_member(pslot); pm >= 0 && !has_badblock(pm, lo, len)) {
     Op op{pm, data_req(disk::IoOp::write, lo, len, disk::IoClass::data), {}};
     op.req.payload.stamps = std::move(parity);
     writes.push_back(std::move(op));
   }
   co_await run_all(writes);
-  bool ok = true;
   int written = 0;
+  bool recorded = false;
   for (Op& op : writes) {
     if (op.res.ok()) ++written;
-    else md_.md_error(op.member);  // simplification: no bad-block recording
+    else recorded |= record_write_error(op.member, op.req.sector.value() - md_.data_offset().value(),
+                                        op.req.count.value());
   }
-  // The data survives while at most one block of the row is lost.
-  ok = static_cast<int>(writes.size()) - written + nmissing <= 1 && written > 0;
+  // The data survives while at most one block of the row is lost (a block
+  // now behind a bad block is lost for this row: reads rebuild it).
+  const bool ok = static_cast<int>(writes.size()) - written + nmissing <= 1 && written > 0;
+  // handle_stripe completes the write only once the new bad block is
+  // acknowledged (on disk with the superblock round), as raid10 does.
+  if (recorded || md_.sb_change_pending_) co_await md_.wait_sb_written();
   unlock_row(row);
   row_done(bio, ok);
 }

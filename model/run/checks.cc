@@ -16,11 +16,7 @@ static std::string hex(uint64_t w) {
 md::MemberImages in_sync_images(md::Array& array, const std::vector<disk::DiskImage>& images,
                                 const std::vector<bool>& in_array) {
   SIM_ASSERT(images.size() == in_array.size());
-  md::MemberImages m = md::member_images(array, images);
-  for (const disk::DiskImage*& slot : m.slots)
-    for (size_t d = 0; d < images.size(); ++d)
-      if (slot == &images[d] && !in_array[d]) slot = nullptr;
-  return m;
+  return md::images_of(md::slot_map(array, &in_array), images);
 }
 
 CoverageOutcome check_coverage(const md::MemberImages& m, const std::vector<disk::SectorRange>& covered,
@@ -69,24 +65,6 @@ CheckOutcome check_convergence(const faults::Oracle& oracle, const md::MemberIma
   return c;
 }
 
-// The words every copy of array sector a holds (raid1/raid10), or what a read
-// returns (raid5: parity is not a copy), with the slot each came from.
-static std::vector<std::pair<int, uint64_t>> copies_of(const md::MemberImages& m, uint64_t a) {
-  std::vector<std::pair<int, uint64_t>> out;
-  if (m.geo.level == 1) {
-    for (size_t s = 0; s < m.slots.size(); ++s)
-      if (m.slots[s]) out.emplace_back(static_cast<int>(s), m.slots[s]->word(m.data_offset + disk::SectorCount(a)));
-  } else if (m.geo.level == 10) {
-    for (int k = 0; k < m.geo.near_copies; ++k) {
-      const int s = m.geo.r10_slot(a, k);
-      if (m.slots[s]) out.emplace_back(s, m.slots[s]->word(m.data_offset + disk::SectorCount(m.geo.r10_dev(a, k))));
-    }
-  } else {
-    out.emplace_back(-1, md::array_word(m, a));
-  }
-  return out;
-}
-
 CheckOutcome check_durability(const faults::Oracle& oracle, const md::MemberImages& m) {
   CheckOutcome c;
   uint64_t durable = 0;
@@ -94,7 +72,7 @@ CheckOutcome check_durability(const faults::Oracle& oracle, const md::MemberImag
     uint64_t want = 0;
     if (!oracle.has_durable(s, &want)) continue;
     ++durable;
-    for (const auto& [slot, w] : copies_of(m, s.value())) {
+    for (const auto& [slot, w] : md::copies_of(m, s.value())) {
       if (oracle.allowed(s, w)) continue;
       c.held = false;
       c.detail = "durable data lost at array sector " + std::to_string(s.value()) +

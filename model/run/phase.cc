@@ -197,7 +197,11 @@ void Phases::crash_and_assemble(const scenario::PersistChoice& persist) {
   post_->sim->trace().record(post_->sim->now(), kAssembled, post_->runner_actor, static_cast<uint64_t>(a.decision));
   if (!post_->array) return;
   post_->target = std::make_unique<ArrayTarget>(*post_->array, oracle_);
-  everything_covered_ = a.decision == md::AssembleDecision::full_resync;
+  // Recovery first, then the owed resync (md_check_recovery): with no intent
+  // record that resync is full too.
+  everything_covered_ = a.decision == md::AssembleDecision::full_resync ||
+                        (a.decision == md::AssembleDecision::recovery && !post_->array->intent().enabled() &&
+                         post_->array->resync_offset() == disk::Sector(0));
   if (a.decision == md::AssembleDecision::intent_resync || a.decision == md::AssembleDecision::recovery)
     covered_ = post_->array->intent().dirty_ranges();
 }

@@ -317,3 +317,75 @@ TEST(Raid5Llbitmap, LazyInitialParityForcedRcwAndDegradedProgress) {
 
 }  // namespace
 }  // namespace mdsim
+
+namespace mdsim {
+namespace {
+
+// raid5_end_write_request + handle_stripe: a failed member write becomes a
+// bad block (acknowledged on disk before the user write completes) and the
+// member stays in the array; reads of that block are rebuilt from the row.
+TEST(Raid5WriteError, DataWriteErrorRecordsBadBlockAndReadsRebuild) {
+  testing::MdRig rig(231, config(md::IntentType::bitmap), small_disk());
+  rig.run_for(sim::Duration::s(1));
+  const uint64_t off = rig.array->data_offset().value();
+  // Row 0 (4 members): parity on slot 3, data index 1 on slot 1.
+  rig.disks[1]->add_write_error_range({Sector(off + 8), SectorCount(8)});
+  int64_t bb_ns = -1;
+  rig.array->set_member_io_hook([&](int m, const disk::IoRequest& r) {
+    if (m == 1 && r.io_class == disk::IoClass::badblocks) bb_ns = rig.now().ns();
+  });
+  auto w = rig.write(kChunk + 8, 8);
+  ASSERT_TRUE(w.ok);
+  ASSERT_GE(bb_ns, 0);
+  EXPECT_GT(w.completed.ns(), bb_ns);
+  const auto members = rig.array->members();
+  EXPECT_FALSE(members[1].faulty);
+  EXPECT_TRUE(members[1].in_sync);
+  EXPECT_EQ(members[1].bad_blocks, 1u);
+  EXPECT_TRUE(members[1].write_error_seen);
+  // The parity holds the new data; the read skips the bad block and rebuilds.
+  const uint64_t rebuilt_before = stats(rig).reconstruct_reads;
+  expect_reads_back(rig, kChunk + 8, w, 8);
+  EXPECT_GT(stats(rig).reconstruct_reads, rebuilt_before);
+  // A later write to the row treats slot 1 as missing there and keeps parity.
+  auto w2 = rig.write(8, 8);  // data index 0, slot 0
+  ASSERT_TRUE(w2.ok);
+  expect_reads_back(rig, 8, w2, 8);
+  expect_reads_back(rig, kChunk + 8, w, 8);
+  // The bad block survives a restart (bad-block log) and the view skips it.
+  const auto imgs = current_images(rig);
+  EXPECT_TRUE(md::inconsistent_ranges(md::member_images(*rig.array, imgs)).empty());
+}
+
+TEST(Raid5WriteError, ParityWriteErrorKeepsDataReadable) {
+  testing::MdRig rig(232, config(md::IntentType::none), small_disk());
+  rig.run_for(sim::Duration::s(1));
+  const uint64_t off = rig.array->data_offset().value();
+  rig.disks[3]->add_write_error_range({Sector(off + 8), SectorCount(8)});  // row 0 parity
+  auto w = rig.write(8, 8);
+  ASSERT_TRUE(w.ok);
+  EXPECT_FALSE(rig.array->members()[3].faulty);
+  EXPECT_EQ(rig.array->members()[3].bad_blocks, 1u);
+  expect_reads_back(rig, 8, w, 8);
+  // Losing the data member now: the row's parity is behind a bad block, so
+  // that block cannot be rebuilt (md reports a read error, no stale data).
+  rig.array->fail_member(0);
+  EXPECT_FALSE(rig.read(8, 8).ok);
+}
+
+TEST(Raid5WriteError, FullBadBlockListFailsTheMember) {
+  testing::MdRig rig(233, config(md::IntentType::bitmap), small_disk());
+  rig.run_for(sim::Duration::s(1));
+  md::Member& m = rig.array->core().members_[1];
+  for (size_t i = 0; m.badblocks.size() < md::kMaxBadBlocks; ++i)
+    ASSERT_TRUE(m.badblocks.set(Sector(20000 + 4 * i), SectorCount(1)));
+  const uint64_t off = rig.array->data_offset().value();
+  rig.disks[1]->add_write_error_range({Sector(off + 8), SectorCount(8)});
+  auto w = rig.write(kChunk + 8, 8);
+  ASSERT_TRUE(w.ok);  // written degraded: parity holds it
+  EXPECT_TRUE(rig.array->members()[1].faulty);
+  expect_reads_back(rig, kChunk + 8, w, 8);
+}
+
+}  // namespace
+}  // namespace mdsim
