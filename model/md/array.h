@@ -55,6 +55,7 @@
 #include "model/disk/disk.h"
 #include "model/md/intent_backend.h"
 #include "model/md/mutants.h"
+#include "sim/latency_histogram.h"
 #include "sim/simulator.h"
 
 namespace mdsim::md {
@@ -174,7 +175,9 @@ struct ArrayCounters {
   uint64_t mismatch_sectors = 0; // check/repair (resync_mismatches)
   uint64_t corrected_read_errors = 0;
   uint64_t intent_violations = 0;
-  std::vector<int64_t> write_latency_ns;  // per acknowledged user write, in order
+  // Acknowledged user writes, submission to completion: a bounded histogram
+  // (memory grows with the latency range seen, never with the write count).
+  sim::LatencyHistogram write_latency;
 };
 
 // A small text table of the per-class member IO counts (requests and bytes,

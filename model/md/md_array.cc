@@ -272,7 +272,7 @@ void Mddev::complete_user(MasterIo& mio, bool ok) {
     case UserOp::write:
       counters_.user_writes++;
       counters_.user_write_bytes += mio.io.count.bytes();
-      if (ok) counters_.write_latency_ns.push_back((mio.result.completed - mio.result.submitted).count_ns());
+      if (ok) counters_.write_latency.record(mio.result.completed - mio.result.submitted);
       break;
     case UserOp::read: counters_.user_reads++; break;
     case UserOp::discard: counters_.user_discards++; break;

@@ -116,9 +116,7 @@ void Phases::fill_metrics() {
   r.meta_writes = c.member_writes[idx(IoClass::intent)].requests + c.member_writes[idx(IoClass::superblock)].requests;
   r.meta_write_bytes = c.member_writes[idx(IoClass::intent)].bytes + c.member_writes[idx(IoClass::superblock)].bytes;
   r.flushes = c.member_flushes;
-  workload::LatencyHistogram lat;
-  for (const int64_t ns : c.write_latency_ns) lat.record_ns(static_cast<uint64_t>(std::max<int64_t>(ns, 0)));
-  set_write_latency(r, lat);
+  set_write_latency(r, c.write_latency);
   r.workload_time_ns = workload_end_ns_;
   r.member_io_table = md::format_counters(c);
   r.crash_points_checked = crashed_ ? 1 : 0;

@@ -29,7 +29,7 @@ std::string Result::first_failed_check() const {
   return {};
 }
 
-void set_write_latency(Result& r, const workload::LatencyHistogram& h) {
+void set_write_latency(Result& r, const sim::LatencyHistogram& h) {
   auto ns = [](uint64_t v) { return static_cast<int64_t>(std::min<uint64_t>(v, INT64_MAX)); };
   r.write_lat_ns_p50 = ns(h.percentile_ppm_ns(500'000));
   r.write_lat_ns_p90 = ns(h.percentile_ppm_ns(900'000));

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "model/workload/latency_histogram.h"
+#include "sim/latency_histogram.h"
 
 namespace mdsim::run {
 
@@ -40,7 +40,7 @@ struct Result {
   int64_t write_lat_ns_max = 0;         // extra
   // extra: the CDF, at most LatencyHistogram::kCdfPointsMax points; JSON
   // "write_lat_cdf": [[latency_ns, fraction of writes <= latency_ns], ...].
-  std::vector<workload::LatencyHistogram::CdfPoint> write_lat_cdf;
+  std::vector<sim::LatencyHistogram::CdfPoint> write_lat_cdf;
   uint64_t crash_points_checked = 0;
   uint64_t inconsistent_chunks = 0;
   uint64_t resync_sectors = 0;
@@ -64,7 +64,7 @@ struct Result {
 };
 
 // Fills every write_lat_* field of r from h.
-void set_write_latency(Result& r, const workload::LatencyHistogram& h);
+void set_write_latency(Result& r, const sim::LatencyHistogram& h);
 
 nlohmann::json to_json(const Result& r);
 

@@ -18,7 +18,7 @@ void max_into(std::optional<int64_t>& into, const std::optional<int64_t>& v) {
   if (v && (!into || *v > *into)) into = v;
 }
 
-void latency_json(nlohmann::json& j, const char* prefix, const LatencyHistogram& h) {
+void latency_json(nlohmann::json& j, const char* prefix, const sim::LatencyHistogram& h) {
   const std::string p(prefix);
   j[p + "_p50"] = h.percentile_ppm_ns(500'000);
   j[p + "_p90"] = h.percentile_ppm_ns(900'000);

@@ -22,7 +22,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "model/workload/latency_histogram.h"
+#include "sim/latency_histogram.h"
 
 namespace mdsim::workload {
 
@@ -43,10 +43,10 @@ struct RunMetrics {
   uint64_t user_io_errors = 0;             // completions with a status other than ok
   uint64_t user_completed_bytes = 0;       // reads + writes + discards
   uint64_t submit_calls = 0;               // submit_batch() calls (plugs)
-  LatencyHistogram write_lat;
-  LatencyHistogram read_lat;
-  LatencyHistogram discard_lat;
-  LatencyHistogram flush_lat;
+  sim::LatencyHistogram write_lat;
+  sim::LatencyHistogram read_lat;
+  sim::LatencyHistogram discard_lat;
+  sim::LatencyHistogram flush_lat;
   std::optional<int64_t> first_submit_ns;
   std::optional<int64_t> last_completion_ns;
   std::optional<int64_t> last_write_completion_ns;

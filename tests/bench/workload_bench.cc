@@ -5,7 +5,7 @@
 #include "model/workload/distribution.h"
 #include "model/workload/fixed_latency_target.h"
 #include "model/workload/generator.h"
-#include "model/workload/latency_histogram.h"
+#include "sim/latency_histogram.h"
 
 namespace mdsim::workload {
 namespace {
@@ -45,7 +45,7 @@ void BM_BlockPicker(benchmark::State& state) {
 BENCHMARK(BM_BlockPicker)->DenseRange(0, 3);
 
 void BM_HistogramRecord(benchmark::State& state) {
-  LatencyHistogram h;
+  sim::LatencyHistogram h;
   uint64_t v = 12345;
   for (auto _ : state) {
     v = v * 6364136223846793005ull + 1442695040888963407ull;

@@ -16,7 +16,7 @@
 #include "model/cli/cli.h"
 #include "model/cli/progress.h"
 #include "model/run/sweep.h"
-#include "model/workload/latency_histogram.h"
+#include "sim/latency_histogram.h"
 #include "model/scenario/error.h"
 
 namespace mdsim::cli {
@@ -152,7 +152,7 @@ TEST(Cli, JsonResultHasTheLatencyPercentilesAndCdf) {
   EXPECT_TRUE(std::is_sorted(p.begin(), p.end()));
   const json& cdf = r.at("write_lat_cdf");
   ASSERT_GE(cdf.size(), 2u);
-  EXPECT_LE(cdf.size(), workload::LatencyHistogram::kCdfPointsMax);
+  EXPECT_LE(cdf.size(), sim::LatencyHistogram::kCdfPointsMax);
   EXPECT_EQ(cdf.back()[0].get<int64_t>(), p.back());
   EXPECT_EQ(cdf.back()[1].get<double>(), 1.0);
   // p99.9 lies on the CDF: the first point at or above 0.999 is within 1/256 of it.

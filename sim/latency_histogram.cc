@@ -1,4 +1,4 @@
-#include "model/workload/latency_histogram.h"
+#include "sim/latency_histogram.h"
 
 #include <algorithm>
 #include <bit>
@@ -6,7 +6,7 @@
 
 #include "sim/assert.h"
 
-namespace mdsim::workload {
+namespace mdsim::sim {
 
 namespace {
 constexpr uint64_t kLinearLimit = 2 * LatencyHistogram::kSubBuckets;  // 256
@@ -118,4 +118,4 @@ std::vector<LatencyHistogram::CdfPoint> LatencyHistogram::cdf() const {
   return out;
 }
 
-}  // namespace mdsim::workload
+}  // namespace mdsim::sim

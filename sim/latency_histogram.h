@@ -20,7 +20,7 @@
 
 #include "sim/time.h"
 
-namespace mdsim::workload {
+namespace mdsim::sim {
 
 class LatencyHistogram {
  public:
@@ -71,4 +71,4 @@ class LatencyHistogram {
   uint64_t max_ns_ = 0;
 };
 
-}  // namespace mdsim::workload
+}  // namespace mdsim::sim

@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <vector>
 
-#include "model/workload/latency_histogram.h"
+#include "sim/latency_histogram.h"
 #include "sim/prng.h"
 
-namespace mdsim::workload {
+namespace mdsim::sim {
 namespace {
 
 uint64_t exact_percentile(std::vector<uint64_t> v, uint64_t ppm) {
@@ -122,4 +122,4 @@ TEST(LatencyHistogram, CdfOfOneValueIsOnePoint) {
 }
 
 }  // namespace
-}  // namespace mdsim::workload
+}  // namespace mdsim::sim
