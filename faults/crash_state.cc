@@ -9,14 +9,27 @@ namespace mdsim::faults {
 
 DiskImage apply_crash(const Disk::CrashLayers& layers, const CrashChoice& choice) {
   DiskImage img = layers.media;  // O(1): shares the tree until written
-  uint64_t last = 0;
-  for (size_t i = 0; i < choice.cached_kept.size(); ++i) {
-    const uint32_t idx = choice.cached_kept[i];
-    SIM_ASSERT(idx < layers.cached.size());
-    SIM_ASSERT(i == 0 || idx > last);
-    last = idx;
-    layers.cached[idx]->apply(img);
+  // blk-flush issues a PREFLUSH as a flush request before the data: an
+  // in-flight PREFLUSH write that reached media at all implies every write
+  // completed before its submission is on media too (whatever the choice says).
+  uint64_t flushed_seq = 0;
+  for (const TornWrite& t : choice.torn) {
+    SIM_ASSERT(t.write_index < layers.in_flight.size());
+    const Disk::PendingWrite& w = *layers.in_flight[t.write_index];
+    if (w.preflush && !t.blocks.empty()) flushed_seq = std::max(flushed_seq, w.preflush_cutoff_seq);
   }
+  uint64_t last = 0;
+  size_t next = 0;
+  for (size_t idx = 0; idx < layers.cached.size(); ++idx) {
+    const bool chosen = next < choice.cached_kept.size() && choice.cached_kept[next] == idx;
+    if (chosen) {
+      SIM_ASSERT(next == 0 || idx > last);
+      last = idx;
+      ++next;
+    }
+    if (chosen || layers.cached[idx]->completion_seq <= flushed_seq) layers.cached[idx]->apply(img);
+  }
+  SIM_ASSERT_MSG(next == choice.cached_kept.size(), "crash choice: cached index out of range or unsorted");
   const uint64_t bs = layers.block_sectors;
   SIM_ASSERT(bs >= 1);
   for (const TornWrite& t : choice.torn) {

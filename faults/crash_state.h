@@ -55,6 +55,8 @@ struct CrashChoice {
 };
 
 // The post-crash media of one disk. REQUIRES: choice indices valid for layers.
+// A kept block of an in-flight PREFLUSH write also keeps every cached write
+// that completed before that write was submitted (the flush ran first).
 DiskImage apply_crash(const Disk::CrashLayers& layers, const CrashChoice& choice);
 
 struct CrashState {

@@ -225,6 +225,20 @@ bool settle(World& w, uint64_t event_limit) {
   return false;
 }
 
+// A resync checkpoint superblock (PREFLUSH|FUA per member) that reached some
+// members only: super_1_validate lets a member one event behind assemble as
+// current, the array resumes at the freshest checkpoint, and a sync write
+// below it may be lost from a member whose flush never ran. md leaves those
+// copies differing too, so convergence is not promised for such a state
+// (docs/verification.md, L3).
+bool split_checkpoint(const md::Array& a) {
+  const Sector cp = a.resync_offset();
+  if (cp == Sector(0) || cp == Sector::max()) return false;
+  for (const md::MemberState& m : a.members())
+    if (m.raid_disk >= 0 && m.sb_events < a.events()) return true;
+  return false;
+}
+
 void Explorer::deep_state(OpsRunner& run, const CrashState& st, std::vector<DiskImage> images,
                           uint64_t event) {
   (void)st;
@@ -233,6 +247,7 @@ void Explorer::deep_state(OpsRunner& run, const CrashState& st, std::vector<Disk
   auto w = assemble_world(setup_, world_index_++, images, false);
   if (!w->array) return;
   const bool double_crash = cfg_.double_crash_every && sum_.deep_states % cfg_.double_crash_every == 0;
+  bool checkpoint_split = false;
   if (double_crash) {
     // Let the resync run part-way, then lose power again.
     sim::Prng rng(sim::mix64(cfg_.seed ^ (event << 1)));
@@ -249,6 +264,7 @@ void Explorer::deep_state(OpsRunner& run, const CrashState& st, std::vector<Disk
     ++sum_.assemblies;
     w = assemble_world(setup_, world_index_++, images2, false);
     if (!w->array) return;
+    checkpoint_split = split_checkpoint(*w->array);
     const md::MemberImages view = md::images_of(trusted_slots(*w->array), images2);
     const auto cand = intent_candidates(view.geo, run.oracle(), run.oracle().written_sectors(), true);
     const SectorCount cs = report_chunk(w->array.get());
@@ -258,6 +274,10 @@ void Explorer::deep_state(OpsRunner& run, const CrashState& st, std::vector<Disk
   if (!settle(*w, 5'000'000)) {
     CheckResult r{"liveness", false, "liveness violated: post-crash resync did not finish", {}, 0};
     return record_failure(r, run.oracle(), w->array.get(), event, "deep state");
+  }
+  if (checkpoint_split) {
+    ++sum_.split_checkpoints;
+    return;
   }
   const auto live = live_images(*w->array, w->disks);
   const auto cand = run.oracle().written_sectors();

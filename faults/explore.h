@@ -55,6 +55,7 @@ struct ExploreSummary {
   uint64_t refused = 0;            // states md refused to assemble
   uint64_t deep_states = 0;        // resynced to the end + convergence
   uint64_t double_crashes = 0;
+  uint64_t split_checkpoints = 0;  // double crashes that left the checkpoint on some members only
   uint64_t failures = 0;
   Efficiency efficiency;           // summed over checked states
   std::optional<FailureReport> first_failure;

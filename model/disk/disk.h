@@ -161,6 +161,10 @@ struct Disk::PendingWrite {
   IoClass io_class = IoClass::data;
   bool fua = false;
   bool discard = false;
+  // PREFLUSH: the device writes this only after a flush of everything that
+  // completed before it (completion_seq <= preflush_cutoff_seq) took effect.
+  bool preflush = false;
+  uint64_t preflush_cutoff_seq = 0;
   sim::Instant submitted_at;
   sim::Instant completed_at;     // valid once completed (cached writes)
   uint64_t completion_seq = 0;   // completion order on this disk; 0 = in flight

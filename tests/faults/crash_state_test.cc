@@ -70,6 +70,33 @@ TEST(CrashState, ApplyKeepsChosenCachedAndTornBlocks) {
   EXPECT_EQ(f.state.disks[0].media.word(Sector(8)), 0u);
 }
 
+// blk-flush runs a PREFLUSH before the data: an in-flight PREFLUSH write that
+// reached media brings every write completed before its submission with it.
+TEST(CrashState, LandedPreflushWriteKeepsEarlierCachedWrites) {
+  sim::Simulator sim{1};
+  disk::Disk d{sim, "d0", cfg(4096)};
+  d.submit(write_req(0, 8, 100), [](IoResult) {});
+  sim.run();
+  IoRequest p = write_req(8, 8, 200);
+  p.preflush = true;
+  p.fua = true;
+  d.submit(p, [](IoResult) {});
+  d.submit(write_req(16, 8, 300), [](IoResult) {});  // completes after p's submission
+  CrashState s = capture({&d});
+  ASSERT_EQ(s.disks[0].cached.size(), 1u);
+  ASSERT_EQ(s.disks[0].in_flight.size(), 2u);
+  CrashChoice none;  // nothing kept: the cached write may be lost
+  EXPECT_EQ(apply_crash(s.disks[0], none).word(Sector(0)), 0u);
+  CrashChoice landed;
+  landed.torn = {TornWrite{0, {0}}};
+  DiskImage img = apply_crash(s.disks[0], landed);
+  EXPECT_EQ(img.word(Sector(8)), 200u);
+  EXPECT_EQ(img.word(Sector(0)), 100u);  // flushed before the PREFLUSH write went
+  CrashChoice plain;                      // a landed plain write forces nothing
+  plain.torn = {TornWrite{1, {0}}};
+  EXPECT_EQ(apply_crash(s.disks[0], plain).word(Sector(0)), 0u);
+}
+
 TEST(CrashState, AllSubsetsEnumeratesThePowerSetWhenUnbounded) {
   Fixture f;
   auto e = CrashChoiceEnumerator::all_subsets(f.state, 100);

@@ -54,6 +54,7 @@ GenConfig gen_for(const OpsSetup& s, uint64_t max_ops) {
   g.level = s.level;
   g.disks = s.disks;
   g.raid_chunk_sectors = kRaidChunk;
+  g.media_errors = true;  // bad blocks and write errors, every backend (docs/verification.md)
   g.array_sectors = s.level == 5 ? kMemberSectors * (s.disks - 1) : kMemberSectors * s.disks / 2;
   return g;
 }
@@ -94,15 +95,19 @@ TEST(LevelProperty, Raid5Ours) { check_level(5, md::IntentType::ours, 45, 150); 
 
 // Crash at sampled event boundaries of short generated runs (no faults),
 // with bounded subset, prefix and random choices, deep states, double crashes.
-void explore_level(int level, md::IntentType t, uint64_t seed) {
-  if (!backend_available(t)) GTEST_SKIP() << "backend not in this build";
+ExploreSummary explore_level(int level, md::IntentType t, uint64_t seed, int first = 0, int count = -1) {
+  ExploreSummary all;
+  if (!backend_available(t)) {
+    ADD_FAILURE() << "backend not in this build";
+    return all;
+  }
   const OpsSetup setup = level_setup(level, t);
   GenConfig gen = gen_for(setup, 12);
   gen.faults = false;
   gen.power_loss = false;
-  const int n = env_int("MDSIM_LEVEL_EXPLORE_CASES", 6);
+  const int n = count >= 0 ? first + count : env_int("MDSIM_LEVEL_EXPLORE_CASES", 6);
   uint64_t states = 0;
-  for (int c = 0; c < n; ++c) {
+  for (int c = first; c < n; ++c) {
     sim::Prng rng(sim::mix64(seed * 7919ull + static_cast<uint64_t>(c)));
     const std::vector<Op> ops = generate_ops(rng, gen);
     ExploreConfig cfg;
@@ -113,12 +118,22 @@ void explore_level(int level, md::IntentType t, uint64_t seed) {
     cfg.double_crash_every = 2;
     cfg.seed = seed + static_cast<uint64_t>(c);
     const ExploreSummary s = explore_ops(setup, ops, cfg);
-    ASSERT_FALSE(s.first_failure.has_value()) << "case " << c << ": " << s.first_failure->text();
+    EXPECT_FALSE(s.first_failure.has_value()) << "case " << c << ": " << s.first_failure->text();
+    if (s.first_failure) return all;
     states += s.states;
+    all.split_checkpoints += s.split_checkpoints;
   }
   EXPECT_GT(states, 0u);
+  return all;
 }
 
+// L3 (docs/verification.md): case 22 reaches a double crash whose resync
+// checkpoint superblock landed on some members only (one member a event
+// behind); convergence is not promised there, in md too.
+TEST(LevelExplore, Raid10NoneSplitCheckpointIsNotAFailure) {
+  const ExploreSummary s = explore_level(10, md::IntentType::none, 51, 22, 1);
+  EXPECT_GT(s.split_checkpoints, 0u);
+}
 TEST(LevelExplore, Raid10None) { explore_level(10, md::IntentType::none, 51); }
 TEST(LevelExplore, Raid10Bitmap) { explore_level(10, md::IntentType::bitmap, 52); }
 TEST(LevelExplore, Raid10Llbitmap) { explore_level(10, md::IntentType::llbitmap, 53); }
