@@ -4,7 +4,7 @@
 
 namespace mdsim::sim {
 
-EventId EventQueue::push(Instant at, Callback fn) {
+EventId EventQueue::push(Instant at, Callback&& fn) {
   SIM_ASSERT(fn != nullptr);
   uint32_t slot;
   if (!free_slots_.empty()) {
@@ -50,8 +50,7 @@ Instant EventQueue::pop(Callback& out) {
   const Entry top = heap_.front();
   Slot& s = slots_[top.slot];
   SIM_ASSERT(s.seq == top.seq);
-  out = std::move(s.fn);
-  s.fn = nullptr;
+  out = std::move(s.fn);  // leaves s.fn empty
   s.seq = 0;
   --live_;
   pop_top();
@@ -75,7 +74,7 @@ void EventQueue::pop_top() {
 void EventQueue::sift_up(size_t i) {
   Entry e = heap_[i];
   while (i > 0) {
-    const size_t parent = (i - 1) / 2;
+    const size_t parent = (i - 1) / kArity;
     if (!before(e, heap_[parent])) break;
     heap_[i] = heap_[parent];
     i = parent;
@@ -84,15 +83,29 @@ void EventQueue::sift_up(size_t i) {
 }
 
 void EventQueue::sift_down(size_t i) {
+  // Bottom-up (Floyd): the entry placed at i is the heap's last one, which
+  // nearly always belongs near the bottom, so move the hole down along the
+  // smallest children without comparing against it, then sift it up from
+  // there. Same resulting order as the textbook loop, fewer comparisons.
   const size_t n = heap_.size();
-  Entry e = heap_[i];
+  const Entry e = heap_[i];
+  const size_t start = i;
   for (;;) {
-    size_t child = 2 * i + 1;
-    if (child >= n) break;
-    if (child + 1 < n && before(heap_[child + 1], heap_[child])) ++child;
-    if (!before(heap_[child], e)) break;
+    const size_t first = kArity * i + 1;
+    if (first >= n) break;
+    const size_t last = first + kArity < n ? first + kArity : n;
+    size_t child = first;
+    for (size_t c = first + 1; c < last; ++c) {
+      if (before(heap_[c], heap_[child])) child = c;
+    }
     heap_[i] = heap_[child];
     i = child;
+  }
+  while (i > start) {
+    const size_t parent = (i - 1) / kArity;
+    if (!before(e, heap_[parent])) break;
+    heap_[i] = heap_[parent];
+    i = parent;
   }
   heap_[i] = e;
 }

@@ -12,20 +12,20 @@
 //
 // Invariants:
 //  (1) every heap entry refers to a slot; a slot is live iff slot.seq == entry.seq;
-//  (2) the heap is a binary min-heap on (time_ns, seq);
+//  (2) the heap is a 4-ary min-heap on (time_ns, seq) (shallower than a binary
+//      heap, so fewer entry moves per pop; the order (time_ns, seq) is total,
+//      so the pop order does not depend on the heap's shape);
 //  (3) seq values are unique and strictly increasing in push order.
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <vector>
 
 #include "sim/assert.h"
+#include "sim/callback.h"
 #include "sim/time.h"
 
 namespace mdsim::sim {
-
-using Callback = std::function<void()>;
 
 class EventId {
  public:
@@ -42,7 +42,7 @@ class EventId {
 class EventQueue {
  public:
   // REQUIRES: fn is callable.
-  EventId push(Instant at, Callback fn);
+  EventId push(Instant at, Callback&& fn);
   // Returns true if the event was pending and is now cancelled.
   bool cancel(EventId id);
   bool pending(EventId id) const;
@@ -64,6 +64,7 @@ class EventQueue {
     Callback fn;
     uint64_t seq = 0;  // 0 = free or cancelled
   };
+  static constexpr size_t kArity = 4;
   static bool before(const Entry& a, const Entry& b) {
     return a.time_ns != b.time_ns ? a.time_ns < b.time_ns : a.seq < b.seq;
   }

@@ -29,16 +29,6 @@ void forget_detached(PromiseBase& p) noexcept {
 }
 }  // namespace detail
 
-EventId Simulator::schedule(Duration delay, Callback fn) {
-  SIM_ASSERT(delay >= Duration::zero());
-  return queue_.push(now_ + delay, std::move(fn));
-}
-
-EventId Simulator::schedule_at(Instant at, Callback fn) {
-  SIM_ASSERT(at >= now_);
-  return queue_.push(at, std::move(fn));
-}
-
 bool Simulator::cancel(EventId& id) {
   const bool was = queue_.cancel(id);
   id = EventId();

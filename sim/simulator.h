@@ -14,6 +14,7 @@
 #include <coroutine>
 #include <cstdint>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim/event_queue.h"
@@ -44,9 +45,15 @@ class Simulator {
   Prng stream(std::string_view name) const { return root_.derive(name); }
 
   // REQUIRES: delay >= 0.
-  EventId schedule(Duration delay, Callback fn);
+  EventId schedule(Duration delay, Callback fn) {
+    SIM_ASSERT(delay >= Duration::zero());
+    return queue_.push(now_ + delay, std::move(fn));
+  }
   // REQUIRES: at >= now().
-  EventId schedule_at(Instant at, Callback fn);
+  EventId schedule_at(Instant at, Callback fn) {
+    SIM_ASSERT(at >= now_);
+    return queue_.push(at, std::move(fn));
+  }
   bool cancel(EventId& id);
   bool pending(EventId id) const { return queue_.pending(id); }
 

@@ -90,7 +90,11 @@ void Disk::Impl::recycle(std::shared_ptr<PendingWrite>& w) {
     w.reset();
     return;
   }
+  // Keep the words' capacity: the next write copies its stamps into it.
+  std::vector<uint64_t> words = std::move(w->words);
+  words.clear();
   *w = PendingWrite{};
+  w->words = std::move(words);
   free_writes.push_back(std::move(w));
 }
 
@@ -113,7 +117,8 @@ std::shared_ptr<Disk::PendingWrite> Disk::Impl::make_pending(Request& r) {
   if (w->discard) {
     w->words.assign(n, 0);
   } else if (!r.req.payload.stamps.empty()) {
-    w->words = std::move(r.req.payload.stamps);
+    // Copied into the pooled write's words, whose capacity is reused.
+    w->words.assign(r.req.payload.stamps.begin(), r.req.payload.stamps.end());
   } else {
     w->words.resize(n);
     w->bytes.resize(n);

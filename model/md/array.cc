@@ -103,7 +103,7 @@ void Array::stop() {
 }
 
 void Array::submit(UserIo io, UserDone done) {
-  std::vector<UserIo> v;
+  std::vector<UserIo> v = md_->take_io_vector();
   v.push_back(io);
   md_->submit_batch(std::move(v), std::move(done), SubmitOptions{});
 }

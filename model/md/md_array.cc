@@ -218,6 +218,13 @@ void Mddev::submit_batch(std::vector<UserIo> ios, UserDone done, SubmitOptions o
   spawn(submitter(std::move(ios), std::move(done), plug));
 }
 
+std::vector<UserIo> Mddev::take_io_vector() {
+  if (spare_io_vectors_.empty()) return {};
+  std::vector<UserIo> v = std::move(spare_io_vectors_.back());
+  spare_io_vectors_.pop_back();
+  return v;
+}
+
 sim::Task Mddev::submitter(std::vector<UserIo> ios, UserDone done, bool plug) {
   Plug p;
   Plug* pp = plug ? &p : nullptr;
@@ -263,6 +270,11 @@ sim::Task Mddev::submitter(std::vector<UserIo> ios, UserDone done, bool plug) {
     co_await pers_->make_request(std::move(mio), pp);
   }
   if (pp) co_await pers_->finish_plug(p);
+  constexpr size_t kSpareIoVectors = 64;
+  if (spare_io_vectors_.size() < kSpareIoVectors) {
+    ios.clear();
+    spare_io_vectors_.push_back(std::move(ios));
+  }
 }
 
 void Mddev::complete_user(MasterIo& mio, bool ok) {

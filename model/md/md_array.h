@@ -68,6 +68,8 @@ class Mddev final : public IntentHost {
 
   // --- user IO ---------------------------------------------------------------
   void submit_batch(std::vector<UserIo> ios, UserDone done, SubmitOptions opts);
+  // An empty vector for a submission call, with capacity when one was recycled.
+  std::vector<UserIo> take_io_vector();
   void complete_user(MasterIo& mio, bool ok);
   uint64_t next_write_id() const { return next_write_id_; }
 
@@ -189,6 +191,9 @@ class Mddev final : public IntentHost {
   std::deque<MemberIoSlot> io_slots_;    // stable addresses
   MemberIoSlot* free_slot_ = nullptr;
   sim::Task submitter(std::vector<UserIo> ios, UserDone done, bool plug);
+  // Emptied submission vectors kept for the next call (Array::submit builds a
+  // one-element vector per user IO: no allocation once warm). Bounded.
+  std::vector<std::vector<UserIo>> spare_io_vectors_;
   void arm_safemode_timer();
   void safemode_fire();
   void start_threads();

@@ -5,11 +5,13 @@
 // sync_request.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 
 #include "model/disk/sector.h"
 #include "model/md/array.h"
+#include "sim/frame_pool.h"
 #include "sim/task.h"
 
 namespace mdsim::md {
@@ -19,6 +21,10 @@ class Plug;
 
 // One user request inside the engine (the master bio).
 struct MasterIo {
+  // One per user IO: frames come from the coroutine frame pool (allocator
+  // state only, see sim/frame_pool.h) rather than a malloc per user IO.
+  static void* operator new(std::size_t n) { return sim::detail::frame_alloc(n); }
+  static void operator delete(void* p, std::size_t n) noexcept { sim::detail::frame_free(p, n); }
   UserIo io;
   UserDone done;
   UserResult result;

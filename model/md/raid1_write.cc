@@ -2,13 +2,34 @@
 // r1_bio_write_done, handle_write_finished / narrow_write_error.
 #include <algorithm>
 #include <array>
+#include <memory>
 
 #include "model/md/raid1.h"
 #include "sim/assert.h"
+#include "sim/frame_pool.h"
 
 namespace mdsim::md {
 
 namespace {
+
+// Allocates the control block of a shared MasterIo from the frame pool (like
+// the MasterIo itself): a shared_ptr made from a unique_ptr otherwise costs
+// one malloc per user write.
+template <class T>
+struct FramePoolAlloc {
+  using value_type = T;
+  FramePoolAlloc() = default;
+  template <class U>
+  FramePoolAlloc(const FramePoolAlloc<U>&) noexcept {}  // NOLINT: rebinding
+  T* allocate(std::size_t n) { return static_cast<T*>(sim::detail::frame_alloc(n * sizeof(T))); }
+  void deallocate(T* p, std::size_t n) noexcept { sim::detail::frame_free(p, n * sizeof(T)); }
+  friend bool operator==(const FramePoolAlloc&, const FramePoolAlloc&) { return true; }
+};
+
+std::shared_ptr<MasterIo> share(std::unique_ptr<MasterIo> io) {
+  return std::shared_ptr<MasterIo>(io.release(), std::default_delete<MasterIo>(),
+                                   FramePoolAlloc<MasterIo>());
+}
 
 // The members one write goes to: inline up to 8 (no heap allocation per
 // write for ordinary arrays), a vector beyond.
@@ -58,7 +79,7 @@ sim::Task Raid1::wait_blocked_rdev(Sector s, SectorCount n, Plug* plug) {
 
 sim::Task Raid1::write_request(std::unique_ptr<MasterIo> io, Plug* plug) {
   // raid1_make_request splits writes so no part crosses a barrier unit.
-  std::shared_ptr<MasterIo> master(std::move(io));
+  std::shared_ptr<MasterIo> master = share(std::move(io));
   const Sector s = master->io.sector;
   const SectorCount n = master->io.count;
   SIM_ASSERT(n.value() > 0);
@@ -153,7 +174,7 @@ sim::Task Raid1::write_part(std::shared_ptr<MasterIo> io, Sector s, SectorCount 
   r1->count = n;
   r1->discard = discard;
   r1->remaining = static_cast<int>(targets.size());
-  std::vector<uint64_t> stamps;
+  disk::Stamps stamps;  // inline for a 4 KiB write: no allocation
   if (!discard) {
     stamps.resize(n.value());
     const uint64_t id = r1->master->io.write_id;

@@ -83,5 +83,41 @@ TEST(EventQueue, RandomScheduleMatchesReferenceOrder) {
   for (size_t i = 0; i < ref.size(); ++i) EXPECT_EQ(got[i], ref[i].id);
 }
 
+TEST(EventQueue, InterleavedPushPopCancelMatchesReference) {
+  // Pushes, cancels and pops interleaved (the heap changes shape between
+  // pops); the pop order must still be the (time, push order) minimum.
+  EventQueue q;
+  Prng rng(11);
+  struct Ref { int64_t t; int id; EventId ev; bool live; };
+  std::vector<Ref> ref;
+  int64_t now = 0;
+  int fired = -1;
+  Callback fn;
+  for (int step = 0; step < 20000; ++step) {
+    const uint64_t op = rng.below(10);
+    if (op < 5) {
+      const int id = static_cast<int>(ref.size());
+      const int64_t t = now + static_cast<int64_t>(rng.below(50));
+      ref.push_back({t, id, q.push(Instant::from_ns(t), [&fired, id] { fired = id; }), true});
+    } else if (op < 7 && !ref.empty()) {
+      Ref& r = ref[rng.below(ref.size())];
+      EXPECT_EQ(q.cancel(r.ev), r.live);
+      r.live = false;
+    } else if (!q.empty()) {
+      const Ref* want = nullptr;
+      for (const Ref& r : ref) {
+        if (r.live && (want == nullptr || r.t < want->t)) want = &r;
+      }
+      ASSERT_NE(want, nullptr);
+      const int64_t at = q.pop(fn).ns();
+      fn();
+      EXPECT_EQ(at, want->t);
+      ASSERT_EQ(fired, want->id);
+      ref[static_cast<size_t>(want->id)].live = false;
+      now = at;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mdsim::sim
