@@ -164,6 +164,10 @@ struct Disk::PendingWrite {
   sim::Instant submitted_at;
   sim::Instant completed_at;     // valid once completed (cached writes)
   uint64_t completion_seq = 0;   // completion order on this disk; 0 = in flight
+  // A PREFLUSH write: cached writes with completion_seq <= this reach media
+  // before any of its payload does (blk-flush issues the data only after the
+  // flush completed), so the crash model keeps them whenever it keeps a block.
+  uint64_t preflush_cutoff_seq = 0;
   std::vector<uint64_t> words;   // one content word per sector
   std::vector<SectorBytesPtr> bytes;  // per sector for byte payloads, else empty
   // Per sector, 1 = a later write already put newer content on media (a FUA

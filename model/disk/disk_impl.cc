@@ -153,6 +153,7 @@ void Disk::Impl::submit_native(IoRequest req, Done done) {
   if (r->req.op == IoOp::flush || r->req.preflush) r->cutoff_seq = last_completion_seq;
   if (r->req.op == IoOp::write || r->req.op == IoOp::discard) {
     r->write = make_pending(*r);
+    if (r->req.preflush) r->write->preflush_cutoff_seq = r->cutoff_seq;
     r->req.payload = Payload{};  // the words now live in the pending write
   }
   const IoRequest& q = r->req;
