@@ -214,9 +214,13 @@ TEST(CrashState, KeptPreflushWriteKeepsTheCachedWritesItFlushes) {
   // Every enumerator hands out closed choices.
   auto e = CrashChoiceEnumerator::all_subsets(st, 3);
   CrashStateChoice c;
-  while (e.next(c))
-    for (const TornWrite& t : c[0].torn)
-      if (t.write_index == 0) EXPECT_EQ(c[0].cached_kept, std::vector<uint32_t>{0});
+  while (e.next(c)) {
+    for (const TornWrite& t : c[0].torn) {
+      if (t.write_index == 0) {
+        EXPECT_EQ(c[0].cached_kept, std::vector<uint32_t>{0});
+      }
+    }
+  }
 }
 
 }  // namespace
