@@ -186,6 +186,10 @@ CheckResult check_convergence(const md::MemberImages& m, std::span<const Sector>
   uint64_t examined = 0;
   for (Sector s : candidates) {
     if (oracle.unspecified(s) || s.value() >= m.geo.array_sectors()) continue;  // discard: no promise
+    // No readable copy (recorded bad blocks on every member left): md fails
+    // the read with EIO (read_balance finds no disk), nothing is returned
+    // silently; durability skips such a sector the same way.
+    if (m.geo.level != 5 && md::copies_of(m, s.value()).empty()) continue;
     ++examined;
     const uint64_t i = md::intent_sector_of(m.geo, s.value());
     std::string why;

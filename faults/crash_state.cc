@@ -7,29 +7,44 @@
 
 namespace mdsim::faults {
 
+void keep_preflushed(const Disk::CrashLayers& layers, CrashChoice& choice) {
+  uint64_t flushed_through = 0;
+  for (const TornWrite& t : choice.torn)
+    if (!t.blocks.empty())
+      flushed_through = std::max(flushed_through, layers.in_flight.at(t.write_index)->preflush_cutoff_seq);
+  if (flushed_through == 0) return;
+  std::vector<uint32_t> kept;
+  size_t next = 0;
+  for (uint32_t idx = 0; idx < layers.cached.size(); ++idx) {
+    const bool chosen = next < choice.cached_kept.size() && choice.cached_kept[next] == idx;
+    if (chosen) ++next;
+    if (chosen || layers.cached[idx]->completion_seq <= flushed_through) kept.push_back(idx);
+  }
+  choice.cached_kept = std::move(kept);
+}
+
 DiskImage apply_crash(const Disk::CrashLayers& layers, const CrashChoice& choice) {
   DiskImage img = layers.media;  // O(1): shares the tree until written
-  // blk-flush issues a PREFLUSH as a flush request before the data: an
-  // in-flight PREFLUSH write that reached media at all implies every write
-  // completed before its submission is on media too (whatever the choice says).
-  uint64_t flushed_seq = 0;
+  // A kept block of an in-flight PREFLUSH write means its flush completed
+  // first: every cached write that flush covers is on media too (F13).
+  uint64_t flushed_through = 0;
   for (const TornWrite& t : choice.torn) {
     SIM_ASSERT(t.write_index < layers.in_flight.size());
-    const Disk::PendingWrite& w = *layers.in_flight[t.write_index];
-    if (w.preflush && !t.blocks.empty()) flushed_seq = std::max(flushed_seq, w.preflush_cutoff_seq);
+    if (!t.blocks.empty())
+      flushed_through = std::max(flushed_through, layers.in_flight[t.write_index]->preflush_cutoff_seq);
   }
   uint64_t last = 0;
-  size_t next = 0;
+  size_t next_kept = 0;
   for (size_t idx = 0; idx < layers.cached.size(); ++idx) {
-    const bool chosen = next < choice.cached_kept.size() && choice.cached_kept[next] == idx;
+    const bool chosen = next_kept < choice.cached_kept.size() && choice.cached_kept[next_kept] == idx;
     if (chosen) {
-      SIM_ASSERT(next == 0 || idx > last);
+      SIM_ASSERT(next_kept == 0 || idx > last);
       last = idx;
-      ++next;
+      ++next_kept;
     }
-    if (chosen || layers.cached[idx]->completion_seq <= flushed_seq) layers.cached[idx]->apply(img);
+    if (chosen || layers.cached[idx]->completion_seq <= flushed_through) layers.cached[idx]->apply(img);
   }
-  SIM_ASSERT_MSG(next == choice.cached_kept.size(), "crash choice: cached index out of range or unsorted");
+  SIM_ASSERT(next_kept == choice.cached_kept.size());  // indices valid and ascending
   const uint64_t bs = layers.block_sectors;
   SIM_ASSERT(bs >= 1);
   for (const TornWrite& t : choice.torn) {
@@ -151,7 +166,10 @@ bool CrashChoiceEnumerator::next(CrashStateChoice& out) {
       next_random(out);
       break;
   }
-  if (ok) ++produced_;
+  if (ok) {
+    ++produced_;
+    for (size_t d = 0; d < out.size(); ++d) keep_preflushed(state_->disks[d], out[d]);
+  }
   return ok;
 }
 

@@ -54,6 +54,12 @@ struct CrashChoice {
   std::vector<TornWrite> torn;        // ascending write_index
 };
 
+// A kept block of an in-flight PREFLUSH write implies its flush completed
+// (blk-flush issues the payload only after the flush): adds to cached_kept
+// every cached write that flush covers. Every enumerator applies it, and
+// apply_crash honours it for hand-built choices too (F13).
+void keep_preflushed(const Disk::CrashLayers& layers, CrashChoice& choice);
+
 // The post-crash media of one disk. REQUIRES: choice indices valid for layers.
 // A kept block of an in-flight PREFLUSH write also keeps every cached write
 // that completed before that write was submitted (the flush ran first).

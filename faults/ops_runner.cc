@@ -230,8 +230,29 @@ void OpsRunner::submit_flush() {
   oracle_.flush_submitted(id);
   md::UserIo io{md::UserOp::flush, Sector(0), SectorCount(0), 0, id};
   world_->array->submit(io, [this](const md::UserIo& done, const md::UserResult& r) {
-    if (r.ok) oracle_.flush_completed(done.tag);
+    if (r.ok) flush_done(done.tag);
   });
+}
+
+void OpsRunner::flush_done(uint64_t flush_id) {
+  // md_flush_request sends the empty PREFLUSH only to members not Faulty and
+  // completes without waiting for MD_SB_CHANGE_PENDING (writes wait for it in
+  // md_write_start; an empty flush never gets there). A member failed just
+  // before keeps its cache unflushed, and until the superblock round records
+  // the failure a crash lets assembly trust that member again (equal events):
+  // md then resyncs from the first member, which may be the unflushed one.
+  // So md's promise starts when the round completes (F16).
+  md::Array& a = *world_->array;
+  const auto members = a.members();
+  const bool failed = std::any_of(members.begin(), members.end(), [](const md::MemberState& m) { return m.faulty; });
+  if (failed && a.sb_change_pending()) deferred_flushes_.push_back(flush_id);
+  else oracle_.flush_completed(flush_id);
+}
+
+void OpsRunner::settle_deferred_flushes() {
+  if (world_->array->sb_change_pending()) return;
+  for (uint64_t id : deferred_flushes_) oracle_.flush_completed(id);
+  deferred_flushes_.clear();
 }
 
 void OpsRunner::step_until(int64_t deadline_ns, const std::function<bool()>& done) {
@@ -244,6 +265,7 @@ void OpsRunner::step_until(int64_t deadline_ns, const std::function<bool()>& don
   uint64_t n = 0;
   while (!*reached && !done() && !outcome_.failed && n++ < options_.event_limit) {
     if (!sim.step()) break;
+    if (!deferred_flushes_.empty()) settle_deferred_flushes();
     if (step_hook_) step_hook_(*this);
   }
 }
@@ -256,8 +278,9 @@ void OpsRunner::power_loss(uint64_t choice) {
   std::vector<DiskImage> images = faults::apply_crash(state, pick);
   // Writes in flight at the crash have ended: landed or not. Completing them
   // (not durable) lets later durable writes supersede them.
-  oracle_.power_loss();
+  oracle_.power_loss();  // deferred flushes are abandoned with the rest
   in_flight_.clear();
+  deferred_flushes_.clear();
   outcome_.events += world_->sim->events_executed();
   ++outcome_.crashes;
   faults_since_crash_ = false;

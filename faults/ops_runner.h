@@ -128,6 +128,8 @@ class OpsRunner {
   void wait_no_overlap(uint64_t start, uint64_t n);
   void user_io_done(uint64_t oracle_id, bool ok);
   void submit_flush();
+  void flush_done(uint64_t flush_id);
+  void settle_deferred_flushes();
   void step_until(int64_t deadline_ns, const std::function<bool()>& done);
   void power_loss(uint64_t choice);
   void management(const Op& op);
@@ -163,6 +165,9 @@ class OpsRunner {
     uint64_t end;
   };
   std::vector<InFlight> in_flight_;
+  // Flushes md acknowledged while a member's failure was not yet on the
+  // superblocks (F16): durable only once that superblock round completes.
+  std::vector<uint64_t> deferred_flushes_;
 };
 
 }  // namespace mdsim::faults

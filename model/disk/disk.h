@@ -161,13 +161,13 @@ struct Disk::PendingWrite {
   IoClass io_class = IoClass::data;
   bool fua = false;
   bool discard = false;
-  // PREFLUSH: the device writes this only after a flush of everything that
-  // completed before it (completion_seq <= preflush_cutoff_seq) took effect.
-  bool preflush = false;
-  uint64_t preflush_cutoff_seq = 0;
   sim::Instant submitted_at;
   sim::Instant completed_at;     // valid once completed (cached writes)
   uint64_t completion_seq = 0;   // completion order on this disk; 0 = in flight
+  // A PREFLUSH write: cached writes with completion_seq <= this reach media
+  // before any of its payload does (blk-flush issues the data only after the
+  // flush completed), so the crash model keeps them whenever it keeps a block.
+  uint64_t preflush_cutoff_seq = 0;
   std::vector<uint64_t> words;   // one content word per sector
   std::vector<SectorBytesPtr> bytes;  // per sector for byte payloads, else empty
   // Per sector, 1 = a later write already put newer content on media (a FUA

@@ -90,11 +90,7 @@ void Disk::Impl::recycle(std::shared_ptr<PendingWrite>& w) {
     w.reset();
     return;
   }
-  // Keep the words' capacity: the next write copies its stamps into it.
-  std::vector<uint64_t> words = std::move(w->words);
-  words.clear();
   *w = PendingWrite{};
-  w->words = std::move(words);
   free_writes.push_back(std::move(w));
 }
 
@@ -117,8 +113,7 @@ std::shared_ptr<Disk::PendingWrite> Disk::Impl::make_pending(Request& r) {
   if (w->discard) {
     w->words.assign(n, 0);
   } else if (!r.req.payload.stamps.empty()) {
-    // Copied into the pooled write's words, whose capacity is reused.
-    w->words.assign(r.req.payload.stamps.begin(), r.req.payload.stamps.end());
+    w->words = std::move(r.req.payload.stamps);
   } else {
     w->words.resize(n);
     w->bytes.resize(n);
@@ -158,8 +153,7 @@ void Disk::Impl::submit_native(IoRequest req, Done done) {
   if (r->req.op == IoOp::flush || r->req.preflush) r->cutoff_seq = last_completion_seq;
   if (r->req.op == IoOp::write || r->req.op == IoOp::discard) {
     r->write = make_pending(*r);
-    r->write->preflush = r->req.preflush;
-    r->write->preflush_cutoff_seq = r->cutoff_seq;
+    if (r->req.preflush) r->write->preflush_cutoff_seq = r->cutoff_seq;
     r->req.payload = Payload{};  // the words now live in the pending write
   }
   const IoRequest& q = r->req;

@@ -250,6 +250,9 @@ class Array {
   bool clean() const;            // in_sync: the superblock says clean
   Sector resync_offset() const;  // recovery_cp
   bool broken() const;           // MD_BROKEN (last member failed)
+  // MD_SB_CHANGE_PENDING: a superblock change (e.g. a member's failure) is
+  // not yet on the members' media.
+  bool sb_change_pending() const;
   Sector data_offset() const;    // on every member (sectors)
   IntentBackend& intent();
   const IntentBackend& intent() const;

@@ -207,3 +207,48 @@ TEST(CrashState, PostCrashDisksStartFromTheImages) {
 
 }  // namespace
 }  // namespace mdsim::faults
+
+namespace mdsim::faults {
+namespace {
+
+// F13: a PREFLUSH write's payload reaches media only after its flush, so a
+// choice keeping any block of it keeps the cached writes the flush covers.
+TEST(CrashState, KeptPreflushWriteKeepsTheCachedWritesItFlushes) {
+  sim::Simulator sim{1};
+  disk::Disk d{sim, "d0", cfg()};
+  d.submit(write_req(0, 1, 100), [](IoResult) {});
+  sim.run();
+  IoRequest pf = write_req(8, 1, 200);
+  pf.preflush = pf.fua = true;
+  d.submit(pf, [](IoResult) {});
+  d.submit(write_req(16, 1, 300), [](IoResult) {});  // in flight, not covered
+  CrashState st = capture({&d});
+  const auto& l = st.disks[0];
+  ASSERT_EQ(l.cached.size(), 1u);
+  ASSERT_EQ(l.in_flight.size(), 2u);
+  CrashChoice keep_pf;  // only the PREFLUSH write's block
+  keep_pf.torn.push_back({0, {0}});
+  keep_preflushed(l, keep_pf);
+  EXPECT_EQ(keep_pf.cached_kept, std::vector<uint32_t>{0});
+  const disk::DiskImage img = apply_crash(l, keep_pf);
+  EXPECT_EQ(img.word(Sector(0)), 100u);
+  EXPECT_EQ(img.word(Sector(8)), 200u);
+  CrashChoice keep_plain;  // the plain in-flight write forces nothing
+  keep_plain.torn.push_back({1, {0}});
+  keep_preflushed(l, keep_plain);
+  EXPECT_TRUE(keep_plain.cached_kept.empty());
+  EXPECT_EQ(apply_crash(l, keep_plain).word(Sector(0)), 0u);
+  // Every enumerator hands out closed choices.
+  auto e = CrashChoiceEnumerator::all_subsets(st, 3);
+  CrashStateChoice c;
+  while (e.next(c)) {
+    for (const TornWrite& t : c[0].torn) {
+      if (t.write_index == 0) {
+        EXPECT_EQ(c[0].cached_kept, std::vector<uint32_t>{0});
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace mdsim::faults
