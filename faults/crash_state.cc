@@ -7,32 +7,38 @@
 
 namespace mdsim::faults {
 
+namespace {
+
+// A kept block of an in-flight PREFLUSH write means its flush completed first:
+// every cached write with completion_seq <= the result is on media too (F13).
+// 0 when the choice keeps no block of a PREFLUSH write.
+uint64_t flushed_through(const Disk::CrashLayers& layers, const CrashChoice& choice) {
+  uint64_t seq = 0;
+  for (const TornWrite& t : choice.torn) {
+    SIM_ASSERT(t.write_index < layers.in_flight.size());
+    if (!t.blocks.empty()) seq = std::max(seq, layers.in_flight[t.write_index]->preflush_cutoff_seq);
+  }
+  return seq;
+}
+
+}  // namespace
+
 void keep_preflushed(const Disk::CrashLayers& layers, CrashChoice& choice) {
-  uint64_t flushed_through = 0;
-  for (const TornWrite& t : choice.torn)
-    if (!t.blocks.empty())
-      flushed_through = std::max(flushed_through, layers.in_flight.at(t.write_index)->preflush_cutoff_seq);
-  if (flushed_through == 0) return;
+  const uint64_t flushed = flushed_through(layers, choice);
+  if (flushed == 0) return;
   std::vector<uint32_t> kept;
   size_t next = 0;
   for (uint32_t idx = 0; idx < layers.cached.size(); ++idx) {
     const bool chosen = next < choice.cached_kept.size() && choice.cached_kept[next] == idx;
     if (chosen) ++next;
-    if (chosen || layers.cached[idx]->completion_seq <= flushed_through) kept.push_back(idx);
+    if (chosen || layers.cached[idx]->completion_seq <= flushed) kept.push_back(idx);
   }
   choice.cached_kept = std::move(kept);
 }
 
 DiskImage apply_crash(const Disk::CrashLayers& layers, const CrashChoice& choice) {
   DiskImage img = layers.media;  // O(1): shares the tree until written
-  // A kept block of an in-flight PREFLUSH write means its flush completed
-  // first: every cached write that flush covers is on media too (F13).
-  uint64_t flushed_through = 0;
-  for (const TornWrite& t : choice.torn) {
-    SIM_ASSERT(t.write_index < layers.in_flight.size());
-    if (!t.blocks.empty())
-      flushed_through = std::max(flushed_through, layers.in_flight[t.write_index]->preflush_cutoff_seq);
-  }
+  const uint64_t flushed = flushed_through(layers, choice);
   uint64_t last = 0;
   size_t next_kept = 0;
   for (size_t idx = 0; idx < layers.cached.size(); ++idx) {
@@ -42,7 +48,7 @@ DiskImage apply_crash(const Disk::CrashLayers& layers, const CrashChoice& choice
       last = idx;
       ++next_kept;
     }
-    if (chosen || layers.cached[idx]->completion_seq <= flushed_through) layers.cached[idx]->apply(img);
+    if (chosen || layers.cached[idx]->completion_seq <= flushed) layers.cached[idx]->apply(img);
   }
   SIM_ASSERT(next_kept == choice.cached_kept.size());  // indices valid and ascending
   const uint64_t bs = layers.block_sectors;
