@@ -1,13 +1,15 @@
-// The callable an event carries: a move-only `void()` with a small inline buffer.
+// The callable an event carries: a move-only `void()` with a small inline
+// buffer (Callback), and the same for other signatures (InlineFunction<void(A...)>,
+// e.g. a disk completion taking its IoResult).
 //
 // Every simulated IO schedules several events (disk completion, coroutine
-// resumptions), and std::function paid for each of them with indirect manager
-// calls on every move and destruction. Nearly all event callables are a lambda
-// capturing one to three pointers, which are trivially copyable: those are
-// stored inline and moved with a plain copy of the buffer, with no manager at
-// all. Larger or non-trivial callables (a captured std::function, a
-// shared_ptr) still work: they are stored inline with a manager when they fit,
-// else on the heap.
+// resumptions) and hands completion callbacks down several layers, and
+// std::function paid for each of them with indirect manager calls on every
+// move and destruction. Nearly all such callables are a lambda capturing one
+// to three pointers, which are trivially copyable: those are stored inline and
+// moved with a plain copy of the buffer, with no manager at all. Larger or
+// non-trivial callables (a captured std::function, a shared_ptr) still work:
+// they are stored inline with a manager when they fit, else on the heap.
 //
 // Invariants: invoke_ == nullptr iff empty; manage_ == nullptr iff the stored
 // callable is trivially copyable and destructible and lives inline in buf_.
@@ -21,42 +23,47 @@
 
 namespace mdsim::sim {
 
-class Callback {
+template <class Sig>
+class InlineFunction;
+
+template <class... A>
+class InlineFunction<void(A...)> {
  public:
   static constexpr std::size_t kInlineBytes = 24;
 
-  Callback() noexcept = default;
-  Callback(std::nullptr_t) noexcept {}  // NOLINT: mirrors std::function
+  InlineFunction() noexcept = default;
+  InlineFunction(std::nullptr_t) noexcept {}  // NOLINT: mirrors std::function
   template <class F, class D = std::decay_t<F>,
-            std::enable_if_t<!std::is_same_v<D, Callback> && std::is_invocable_v<D&>, int> = 0>
-  Callback(F&& f) {  // NOLINT: implicit like std::function
+            std::enable_if_t<!std::is_same_v<D, InlineFunction> && std::is_invocable_v<D&, A...>,
+                             int> = 0>
+  InlineFunction(F&& f) {  // NOLINT: implicit like std::function
     emplace<D>(std::forward<F>(f));
   }
-  Callback(Callback&& o) noexcept { take(o); }
-  Callback& operator=(Callback&& o) noexcept {
+  InlineFunction(InlineFunction&& o) noexcept { take(o); }
+  InlineFunction& operator=(InlineFunction&& o) noexcept {
     if (this != &o) {
       reset();
       take(o);
     }
     return *this;
   }
-  Callback& operator=(std::nullptr_t) noexcept {
+  InlineFunction& operator=(std::nullptr_t) noexcept {
     reset();
     return *this;
   }
-  Callback(const Callback&) = delete;
-  Callback& operator=(const Callback&) = delete;
-  ~Callback() { reset(); }
+  InlineFunction(const InlineFunction&) = delete;
+  InlineFunction& operator=(const InlineFunction&) = delete;
+  ~InlineFunction() { reset(); }
 
   explicit operator bool() const noexcept { return invoke_ != nullptr; }
-  friend bool operator==(const Callback& c, std::nullptr_t) noexcept { return !c; }
+  friend bool operator==(const InlineFunction& c, std::nullptr_t) noexcept { return !c; }
 
-  // REQUIRES: not empty.
-  void operator()() const { invoke_(buf_); }
+  // REQUIRES: not empty. Arguments are forwarded (a by-value IoResult is moved).
+  void operator()(A... a) const { invoke_(buf_, std::forward<A>(a)...); }
 
  private:
   enum class Op { kMove, kDestroy };
-  using Invoke = void (*)(void*);
+  using Invoke = void (*)(void*, A&&...);
   using Manage = void (*)(Op, void* dst, void* src) noexcept;
 
   template <class D>
@@ -67,7 +74,7 @@ class Callback {
   void emplace(F&& f) {
     if constexpr (kInline<D>) {
       ::new (static_cast<void*>(buf_)) D(std::forward<F>(f));
-      invoke_ = [](void* p) { (*static_cast<D*>(p))(); };
+      invoke_ = [](void* p, A&&... a) { (*static_cast<D*>(p))(std::forward<A>(a)...); };
       if constexpr (!(std::is_trivially_copyable_v<D> && std::is_trivially_destructible_v<D>)) {
         manage_ = [](Op op, void* dst, void* src) noexcept {
           D* s = static_cast<D*>(src);
@@ -78,10 +85,10 @@ class Callback {
     } else {
       D* heap = new D(std::forward<F>(f));
       std::memcpy(buf_, &heap, sizeof heap);
-      invoke_ = [](void* p) {
+      invoke_ = [](void* p, A&&... a) {
         D* d;
         std::memcpy(&d, p, sizeof d);
-        (*d)();
+        (*d)(std::forward<A>(a)...);
       };
       manage_ = [](Op op, void* dst, void* src) noexcept {
         if (op == Op::kMove) {
@@ -94,7 +101,7 @@ class Callback {
       };
     }
   }
-  void take(Callback& o) noexcept {
+  void take(InlineFunction& o) noexcept {
     if (o.manage_ == nullptr) {
       std::memcpy(buf_, o.buf_, kInlineBytes);
     } else {
@@ -115,5 +122,7 @@ class Callback {
   Invoke invoke_ = nullptr;
   Manage manage_ = nullptr;
 };
+
+using Callback = InlineFunction<void()>;
 
 }  // namespace mdsim::sim

@@ -15,10 +15,17 @@ EventId EventQueue::push(Instant at, Callback&& fn) {
     slots_.emplace_back();
   }
   const uint64_t seq = next_seq_++;
+  SIM_ASSERT(slot <= kSlotMask && seq < (uint64_t{1} << (64 - kSlotBits)));
   slots_[slot].fn = std::move(fn);
   slots_[slot].seq = seq;
-  heap_.push_back(Entry{at.ns(), seq, slot});
-  sift_up(heap_.size() - 1);
+  SIM_ASSERT(at.ns() >= now_ns_);
+  const Entry e{at.ns(), seq << kSlotBits | slot};
+  if (at.ns() == now_ns_) {
+    fifo_.push_back(e);  // invariant 4: seq is the largest yet
+  } else {
+    heap_.push_back(e);
+    sift_up(heap_.size() - 1);
+  }
   ++live_;
   return EventId(slot, seq);
 }
@@ -38,30 +45,63 @@ bool EventQueue::cancel(EventId id) {
   return true;
 }
 
+bool EventQueue::fifo_first() {
+  drop_dead_fifo();
+  if (fifo_head_ == fifo_.size()) return false;
+  drop_dead_top();
+  return heap_.empty() || heap_.front().time_ns != now_ns_;
+}
+
 Instant EventQueue::next_time() {
+  if (fifo_first()) return Instant::from_ns(now_ns_);
   drop_dead_top();
   SIM_ASSERT(!heap_.empty());
   return Instant::from_ns(heap_.front().time_ns);
 }
 
-Instant EventQueue::pop(Callback& out) {
-  drop_dead_top();
-  SIM_ASSERT(!heap_.empty());
-  const Entry top = heap_.front();
-  Slot& s = slots_[top.slot];
-  SIM_ASSERT(s.seq == top.seq);
+void EventQueue::take(uint32_t slot, Callback& out) {
+  Slot& s = slots_[slot];
   out = std::move(s.fn);  // leaves s.fn empty
   s.seq = 0;
   --live_;
+  free_slots_.push_back(slot);
+}
+
+Instant EventQueue::pop(Callback& out) {
+  if (fifo_first()) {
+    const Entry e = fifo_[fifo_head_++];
+    if (fifo_head_ == fifo_.size()) {
+      fifo_.clear();
+      fifo_head_ = 0;
+    }
+    take(e.slot(), out);
+    return Instant::from_ns(e.time_ns);
+  }
+  drop_dead_top();
+  SIM_ASSERT(!heap_.empty());
+  const Entry top = heap_.front();
+  SIM_ASSERT(slots_[top.slot()].seq == top.seq());
   pop_top();
-  free_slots_.push_back(top.slot);
+  take(top.slot(), out);
+  if (top.time_ns != now_ns_) {
+    SIM_ASSERT(fifo_head_ == fifo_.size());  // invariant 4: drained before time moves
+    now_ns_ = top.time_ns;
+  }
   return Instant::from_ns(top.time_ns);
 }
 
 void EventQueue::drop_dead_top() {
-  while (!heap_.empty() && slots_[heap_.front().slot].seq != heap_.front().seq) {
-    free_slots_.push_back(heap_.front().slot);
+  while (!heap_.empty() && slots_[heap_.front().slot()].seq != heap_.front().seq()) {
+    free_slots_.push_back(heap_.front().slot());
     pop_top();
+  }
+}
+
+void EventQueue::drop_dead_fifo() {
+  while (fifo_head_ < fifo_.size() &&
+         slots_[fifo_[fifo_head_].slot()].seq != fifo_[fifo_head_].seq()) {
+    free_slots_.push_back(fifo_[fifo_head_].slot());
+    ++fifo_head_;
   }
 }
 

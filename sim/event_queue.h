@@ -10,12 +10,21 @@
 // default and cancel() / pending() are always safe to call on any id, including
 // ids of events that already fired.
 //
+// Events for the instant of the last pop (zero-delay wakeups, spawns: about
+// one per simulated IO) skip the heap: they go to a FIFO, which is already
+// in (time, seq) order. Every heap entry for that instant was pushed before
+// the clock reached it, so it precedes every FIFO entry; the FIFO is empty
+// before a later instant is popped.
+//
 // Invariants:
-//  (1) every heap entry refers to a slot; a slot is live iff slot.seq == entry.seq;
+//  (1) every heap or FIFO entry refers to a slot; a slot is live iff
+//      slot.seq == entry.seq;
 //  (2) the heap is a 4-ary min-heap on (time_ns, seq) (shallower than a binary
 //      heap, so fewer entry moves per pop; the order (time_ns, seq) is total,
 //      so the pop order does not depend on the heap's shape);
-//  (3) seq values are unique and strictly increasing in push order.
+//  (3) seq values are unique and strictly increasing in push order;
+//  (4) every FIFO entry has time_ns == now_ns_ (the last popped time) and a
+//      greater seq than every heap entry with that time; FIFO seqs increase.
 #pragma once
 
 #include <cstdint>
@@ -55,25 +64,41 @@ class EventQueue {
   Instant pop(Callback& out);
 
  private:
+  // 16 bytes: seq and slot share a word, seq in the high bits, so comparing
+  // the word orders by seq (seqs are unique). Limits: 2^24 pending events,
+  // 2^40 pushes per simulation (asserted).
+  static constexpr int kSlotBits = 24;
+  static constexpr uint64_t kSlotMask = (uint64_t{1} << kSlotBits) - 1;
   struct Entry {
-    int64_t time_ns;
-    uint64_t seq;
-    uint32_t slot;
+    int64_t time_ns;  // >= 0
+    uint64_t seq_slot;
+    uint64_t seq() const { return seq_slot >> kSlotBits; }
+    uint32_t slot() const { return static_cast<uint32_t>(seq_slot & kSlotMask); }
   };
   struct Slot {
     Callback fn;
     uint64_t seq = 0;  // 0 = free or cancelled
   };
   static constexpr size_t kArity = 4;
-  static bool before(const Entry& a, const Entry& b) {
-    return a.time_ns != b.time_ns ? a.time_ns < b.time_ns : a.seq < b.seq;
+  // (time_ns, seq) order as one 128-bit comparison (no branch per level).
+  static unsigned __int128 key(const Entry& e) {
+    return static_cast<unsigned __int128>(static_cast<uint64_t>(e.time_ns)) << 64 | e.seq_slot;
   }
+  static bool before(const Entry& a, const Entry& b) { return key(a) < key(b); }
   void sift_up(size_t i);
   void sift_down(size_t i);
   void pop_top();
   void drop_dead_top();
+  void drop_dead_fifo();
+  // The live FIFO front comes next (invariant 4).
+  bool fifo_first();
+  // Takes the slot's callback, frees the slot.
+  void take(uint32_t slot, Callback& out);
 
   std::vector<Entry> heap_;
+  std::vector<Entry> fifo_;  // [fifo_head_, end) pending; cleared when drained
+  size_t fifo_head_ = 0;
+  int64_t now_ns_ = 0;  // time of the last pop
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
   uint64_t next_seq_ = 1;

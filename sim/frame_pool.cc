@@ -3,6 +3,20 @@
 #include <array>
 #include <new>
 
+// Under AddressSanitizer frames bypass the pool: a recycled block stays
+// addressable, so a resumption of a destroyed coroutine frame (a use after
+// free) would silently read another frame instead of being reported.
+#if defined(__SANITIZE_ADDRESS__)
+#define MDSIM_FRAME_POOL_BYPASS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MDSIM_FRAME_POOL_BYPASS 1
+#endif
+#endif
+#ifndef MDSIM_FRAME_POOL_BYPASS
+#define MDSIM_FRAME_POOL_BYPASS 0
+#endif
+
 namespace mdsim::sim::detail {
 
 namespace {
@@ -49,6 +63,7 @@ std::size_t class_of(std::size_t n) {
 }  // namespace
 
 void* frame_alloc(std::size_t n) {
+  if constexpr (MDSIM_FRAME_POOL_BYPASS) return ::operator new(n);
   const std::size_t c = class_of(n);
   FreeLists& l = tl_lists;
   if (c == kFrameClasses) return ::operator new(n);
@@ -61,6 +76,10 @@ void* frame_alloc(std::size_t n) {
 }
 
 void frame_free(void* p, std::size_t n) noexcept {
+  if constexpr (MDSIM_FRAME_POOL_BYPASS) {
+    ::operator delete(p);
+    return;
+  }
   const std::size_t c = class_of(n);
   FreeLists& l = tl_lists;
   if (c == kFrameClasses || l.gone || l.count[c] >= kFramePoolPerClass) {

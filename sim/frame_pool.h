@@ -10,6 +10,9 @@
 // no effect on what a simulation does, so it is kept per thread (like malloc's
 // own caches) rather than per Simulator, whose address a frame does not know.
 //
+// Under AddressSanitizer the pool is bypassed (plain new/delete, frame_pool.cc):
+// a recycled block would hide a use-after-free of a coroutine frame from ASan.
+//
 // Invariants: a block is on at most one free list; frame_free(p, n) only with
 // the n given to the frame_alloc that returned p; each list holds at most
 // kFramePoolPerClass blocks; blocks still listed are freed at thread exit.

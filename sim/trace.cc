@@ -11,26 +11,9 @@ uint32_t Trace::add_actor(std::string name) {
   return static_cast<uint32_t>(actors_.size() - 1);
 }
 
-void Trace::record(Instant at, const TraceKind& kind, uint32_t actor, uint64_t a0, uint64_t a1,
-                   uint64_t a2, uint64_t a3) {
-  SIM_ASSERT(actor < actors_.size());
-  // Fold order is fixed: time, kind, actor, args. Each step is a full-avalanche
-  // mix so that swapping two events changes the hash.
-  uint64_t h = hash_;
-  h = mix64(h ^ static_cast<uint64_t>(at.ns()));
-  h = mix64(h ^ kind.name_hash);
-  h = mix64(h ^ actor);
-  h = mix64(h ^ a0);
-  h = mix64(h ^ a1);
-  h = mix64(h ^ a2);
-  h = mix64(h ^ a3);
-  hash_ = h;
-  ++count_;
-  if (recording_ || observer_) {
-    TraceEvent e{at.ns(), &kind, actor, {a0, a1, a2, a3}};
-    if (recording_) events_.push_back(e);
-    if (observer_) observer_(e);
-  }
+void Trace::keep(const TraceEvent& e) {
+  if (recording_) events_.push_back(e);
+  if (observer_) observer_(e);
 }
 
 std::string Trace::describe(const TraceEvent& e) const {

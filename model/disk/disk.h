@@ -78,7 +78,9 @@ inline constexpr uint64_t kTraceFlagPreflush = 2;
 
 class Disk {
  public:
-  using Done = std::function<void(IoResult)>;
+  // Move-only, inline for small captures (sim/callback.h): a member write
+  // hands its completion down several layers.
+  using Done = sim::InlineFunction<void(IoResult)>;
 
   Disk(sim::Simulator& sim, std::string name, DiskConfig config);
   // A disk whose media starts as `image` (post-crash assembly).

@@ -25,7 +25,9 @@ IoStatus Disk::Impl::fault_status(const Request& r) {
   const SectorRange range{q.sector, q.count};
   if (q.op == IoOp::read) return bad.any(range) ? IoStatus::media_error : IoStatus::ok;
   if (q.op == IoOp::write || q.op == IoOp::discard) {
-    if (overlaps_any(write_errors, range) || bad.any_sticky(range)) return IoStatus::media_error;
+    if (overlaps_any(write_errors, range)) return IoStatus::media_error;
+    if (bad.empty()) return IoStatus::ok;  // the common case: no map lookups
+    if (bad.any_sticky(range)) return IoStatus::media_error;
     bad.repair(range);  // dm-dust: a write remaps a (non-sticky) bad block
   }
   return IoStatus::ok;

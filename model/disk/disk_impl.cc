@@ -90,7 +90,12 @@ void Disk::Impl::recycle(std::shared_ptr<PendingWrite>& w) {
     w.reset();
     return;
   }
+  // The words keep their capacity: the next write of the same size reuses it
+  // (a vector allocation per member write otherwise).
+  std::vector<uint64_t> keep = std::move(w->words);
+  keep.clear();
   *w = PendingWrite{};
+  w->words = std::move(keep);
   free_writes.push_back(std::move(w));
 }
 
@@ -113,7 +118,8 @@ std::shared_ptr<Disk::PendingWrite> Disk::Impl::make_pending(Request& r) {
   if (w->discard) {
     w->words.assign(n, 0);
   } else if (!r.req.payload.stamps.empty()) {
-    w->words = std::move(r.req.payload.stamps);
+    const Stamps& st = r.req.payload.stamps;
+    w->words.assign(st.begin(), st.end());  // into the recycled capacity
   } else {
     w->words.resize(n);
     w->bytes.resize(n);
@@ -137,14 +143,16 @@ Disk::Impl::RequestPtr Disk::Impl::new_request() {
 }
 
 void Disk::Impl::free_request(RequestPtr r) {
-  r->req = IoRequest{};
+  // Writes gave their payload to the pending write at submit, so this
+  // normally frees nothing; the request itself is overwritten at reuse.
+  if (!r->req.payload.stamps.empty() || !r->req.payload.bytes.empty()) r->req.payload = Payload{};
   r->done = nullptr;
   r->cutoff_seq = 0;
   r->write.reset();
   free_requests.push_back(r);
 }
 
-void Disk::Impl::submit_native(IoRequest req, Done done) {
+void Disk::Impl::submit_native(IoRequest&& req, Done&& done) {
   RequestPtr r = new_request();
   r->id = next_id++;
   r->submitted_at = sim.now();
@@ -189,11 +197,13 @@ void Disk::Impl::submit_emulated(IoRequest req, Done done) {
   flush.io_class = chain->write.io_class;
   auto after_write = [this, chain, flush](IoResult wr) {
     if (!wr.ok() || !chain->postflush) return chain->done(std::move(wr));
-    submit_native(flush, [chain](IoResult fr) { chain->done(std::move(fr)); });
+    submit_native(IoRequest(flush), [chain](IoResult fr) { chain->done(std::move(fr)); });
   };
-  auto do_write = [this, chain, after_write] { submit_native(chain->write, after_write); };
+  auto do_write = [this, chain, after_write] {
+    submit_native(IoRequest(chain->write), after_write);
+  };
   if (!preflush) return do_write();
-  submit_native(flush, [chain, do_write](IoResult fr) {
+  submit_native(std::move(flush), [chain, do_write](IoResult fr) {
     if (!fr.ok()) return chain->done(std::move(fr));
     do_write();
   });

@@ -82,7 +82,8 @@ struct Disk::Impl {
   Impl(Disk& disk, const DiskImage& image);
 
   void validate(const IoRequest& req) const;
-  void submit_native(IoRequest req, Done done);
+  // By rvalue reference: one request move less per member IO.
+  void submit_native(IoRequest&& req, Done&& done);
   void submit_emulated(IoRequest req, Done done);
   RequestPtr new_request();
   void free_request(RequestPtr r);

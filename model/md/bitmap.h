@@ -46,6 +46,7 @@ class Bitmap final : public IntentBackend {
   sim::Task flush() override;
   sim::Task update_sb() override;
   sim::Task start_write(Sector offset, SectorCount sectors) override;
+  bool try_start_write(Sector offset, SectorCount sectors) override;
   void end_write(Sector offset, SectorCount sectors) override;
   sim::Task start_discard(Sector offset, SectorCount sectors) override;
   void end_discard(Sector offset, SectorCount sectors) override;
@@ -89,6 +90,7 @@ class Bitmap final : public IntentBackend {
   sim::Task wait_inflight();
   void end_io(Sector offset, SectorCount sectors);
   sim::Task start_io(Sector offset, SectorCount sectors);
+  void count_write(uint64_t chunk, BitmapCounter& bmc);
   void end_sync_chunk(uint64_t chunk, bool aborted);
 
   IntentHost& host_;

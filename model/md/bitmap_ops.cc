@@ -22,13 +22,30 @@ sim::Task Bitmap::start_io(Sector offset, SectorCount sectors) {
       co_await overflow_wait_.wait();
       bmc = counter_ptr(c, true);
     }
-    // The switch is on the whole word: a NEEDED/RESYNC chunk already has its
-    // bit set and keeps its flags.
-    if (*bmc == 0) set_bit(c);
-    if (*bmc <= 1) *bmc = 2;
-    ++*bmc;
-    SIM_ASSERT(bit_in_memory(c));
+    count_write(c, *bmc);
   }
+}
+
+void Bitmap::count_write(uint64_t chunk, BitmapCounter& bmc) {
+  // The switch is on the whole word: a NEEDED/RESYNC chunk already has its
+  // bit set and keeps its flags.
+  if (bmc == 0) set_bit(chunk);
+  if (bmc <= 1) bmc = 2;
+  ++bmc;
+  SIM_ASSERT(bit_in_memory(chunk));
+}
+
+bool Bitmap::try_start_write(Sector offset, SectorCount sectors) {
+  // start_io without its coroutine frame when no counter is at its maximum
+  // (then start_io would not wait either).
+  if (sectors.value() == 0) return true;
+  const uint64_t first = chunk_of(offset);
+  const uint64_t last = chunk_of(offset + sectors - SectorCount(1));
+  SIM_ASSERT(last < chunks_);
+  for (uint64_t c = first; c <= last; ++c)
+    if ((counter(c) & kCounterMax) == kCounterMax) return false;
+  for (uint64_t c = first; c <= last; ++c) count_write(c, *counter_ptr(c, true));
+  return true;
 }
 
 void Bitmap::end_io(Sector offset, SectorCount sectors) {

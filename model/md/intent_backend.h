@@ -98,6 +98,15 @@ class IntentBackend {
   // May wait (counter overflow, llbitmap page barrier). An empty range is a
   // no-op (md-internals 3.8 row 20).
   virtual sim::Task start_write(Sector offset, SectorCount sectors) = 0;
+  // start_write when it needs no waiting, without a coroutine frame (the
+  // common case, once per user write): true = done, exactly as an awaited
+  // start_write would have; false = nothing done, co_await start_write.
+  // [perf: added]
+  virtual bool try_start_write(Sector offset, SectorCount sectors) {
+    (void)offset;
+    (void)sectors;
+    return false;
+  }
   virtual void end_write(Sector offset, SectorCount sectors) = 0;
   virtual sim::Task start_discard(Sector offset, SectorCount sectors) = 0;
   virtual void end_discard(Sector offset, SectorCount sectors) = 0;

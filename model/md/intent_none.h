@@ -18,6 +18,7 @@ class IntentNone final : public IntentBackend {
   sim::Task flush() override { co_return; }
   sim::Task update_sb() override { co_return; }
   sim::Task start_write(Sector, SectorCount) override { co_return; }
+  bool try_start_write(Sector, SectorCount) override { return true; }
   void end_write(Sector, SectorCount) override {}
   sim::Task start_discard(Sector, SectorCount) override { co_return; }
   void end_discard(Sector, SectorCount) override {}

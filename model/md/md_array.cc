@@ -62,25 +62,36 @@ Mddev::~Mddev() {
 }
 
 void Mddev::spawn(sim::Task task) {
-  size_t slot;
-  if (!free_procs_.empty()) {
-    slot = free_procs_.back();
-    free_procs_.pop_back();
-  } else {
-    slot = procs_.size();
+  const size_t slot = reserve_proc();
+  start_proc(slot, tracked(std::move(task), slot));
+}
+
+size_t Mddev::reserve_proc() {
+  if (free_procs_.empty()) {
     procs_.emplace_back();
+    return procs_.size() - 1;
   }
+  const size_t slot = free_procs_.back();
+  free_procs_.pop_back();
+  return slot;
+}
+
+void Mddev::start_proc(size_t slot, sim::Task task) {
   // As Simulator::spawn, but the array keeps the handle (even before the
   // process first runs) so that it can destroy it.
-  std::coroutine_handle<> h = tracked(std::move(task), slot).detach();
+  std::coroutine_handle<> h = task.detach();
   procs_[slot] = h;
   sim_.schedule(sim::Duration::zero(), [h] { h.resume(); });
 }
 
-sim::Task Mddev::tracked(sim::Task task, size_t slot) {
-  co_await std::move(task);
+void Mddev::release_proc(size_t slot) {
   procs_[slot] = {};
   free_procs_.push_back(slot);
+}
+
+sim::Task Mddev::tracked(sim::Task task, size_t slot) {
+  co_await std::move(task);
+  release_proc(slot);
 }
 
 bool Mddev::degraded() const { return pers_ && pers_->degraded() > 0; }
@@ -155,7 +166,7 @@ void Mddev::request_resync() {
 // ---------------------------------------------------------------------------
 // Member IO.
 
-void Mddev::submit_member(int member, disk::IoRequest req, disk::Disk::Done done) {
+void Mddev::submit_member(int member, disk::IoRequest&& req, disk::Disk::Done&& done) {
   Member& m = members_.at(member);
   const bool data_write = req.io_class == disk::IoClass::data &&
                           (req.op == disk::IoOp::write || req.op == disk::IoOp::discard);
@@ -215,7 +226,10 @@ void Mddev::submit_batch(std::vector<UserIo> ios, UserDone done, SubmitOptions o
   SIM_ASSERT(running_);
   const bool plug = opts.plug < 0 ? ios.size() > config_.plug_threshold : opts.plug > 0;
   user_inflight_ += ios.size();
-  spawn(submitter(std::move(ios), std::move(done), plug));
+  // Tracked like spawn(), but the submitter releases its own slot (no
+  // wrapping frame per user IO).
+  const size_t slot = reserve_proc();
+  start_proc(slot, submitter(std::move(ios), std::move(done), plug, slot));
 }
 
 std::vector<UserIo> Mddev::take_io_vector() {
@@ -225,13 +239,15 @@ std::vector<UserIo> Mddev::take_io_vector() {
   return v;
 }
 
-sim::Task Mddev::submitter(std::vector<UserIo> ios, UserDone done, bool plug) {
+sim::Task Mddev::submitter(std::vector<UserIo> ios, UserDone done, bool plug, size_t slot) {
   Plug p;
   Plug* pp = plug ? &p : nullptr;
   for (UserIo& io : ios) {
     auto mio = std::make_unique<MasterIo>();
     mio->io = io;
-    mio->done = done;
+    // The last IO takes the callback (one IO per call is the common case).
+    if (&io == &ios.back()) mio->done = std::move(done);
+    else mio->done = done;
     mio->result.submitted = sim_.now();
     mio->result.tag = io.tag;
     SIM_ASSERT(io.count.value() <= kMaxSectorsPerUserIo);
@@ -275,6 +291,7 @@ sim::Task Mddev::submitter(std::vector<UserIo> ios, UserDone done, bool plug) {
     ios.clear();
     spare_io_vectors_.push_back(std::move(ios));
   }
+  release_proc(slot);  // last: the frame ends here
 }
 
 void Mddev::complete_user(MasterIo& mio, bool ok) {

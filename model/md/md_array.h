@@ -81,7 +81,8 @@ class Mddev final : public IntentHost {
 
   // --- member IO (accounting + online check) --------------------------------
   // `offset` is in intent space (member sector - data_offset) for data IO.
-  void submit_member(int member, disk::IoRequest req, disk::Disk::Done done);
+  // By rvalue reference: no request or callback moves on the way to the disk.
+  void submit_member(int member, disk::IoRequest&& req, disk::Disk::Done&& done);
   // The completion context of one member request: submit_member's callback to
   // the disk captures only a pointer to it (so std::function stores it inline
   // instead of allocating). Recycled through free_slot_; owned by io_slots_.
@@ -185,12 +186,18 @@ class Mddev final : public IntentHost {
   uint32_t actor_ = 0;
 
  private:
+  // Tracked processes: a slot in procs_ from reserve_proc, the started frame
+  // stored by start_proc, freed by release_proc when the process ends.
+  size_t reserve_proc();
+  void start_proc(size_t slot, sim::Task task);
+  void release_proc(size_t slot);
   sim::Task tracked(sim::Task task, size_t slot);
   std::vector<std::coroutine_handle<>> procs_;  // live tracked processes
   std::vector<size_t> free_procs_;
   std::deque<MemberIoSlot> io_slots_;    // stable addresses
   MemberIoSlot* free_slot_ = nullptr;
-  sim::Task submitter(std::vector<UserIo> ios, UserDone done, bool plug);
+  // REQUIRES: slot from reserve_proc; the submitter releases it at its end.
+  sim::Task submitter(std::vector<UserIo> ios, UserDone done, bool plug, size_t slot);
   // Emptied submission vectors kept for the next call (Array::submit builds a
   // one-element vector per user IO: no allocation once warm). Bounded.
   std::vector<std::vector<UserIo>> spare_io_vectors_;

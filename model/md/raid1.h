@@ -72,9 +72,11 @@ class Raid1 final : public Personality {
  private:
   // raid1_write.cc
   sim::Task write_request(std::unique_ptr<MasterIo> io, Plug* plug);
+  sim::Task write_split(std::shared_ptr<MasterIo> master, Plug* plug);
   sim::Task write_part(std::shared_ptr<MasterIo> io, Sector s, SectorCount n, uint64_t stamp_off,
                        Plug* plug);
   void complete_part(MasterIo& io, bool ok);
+  bool rdev_blocked(Sector s, SectorCount n) const;
   sim::Task wait_blocked_rdev(Sector s, SectorCount n, Plug* plug);
   SectorCount badblock_cut(Sector s, SectorCount n) const;
   void end_write_request(R1Bio* r1, int member, bool behind, const disk::IoResult& res);

@@ -3,7 +3,7 @@
 
 namespace mdsim::md {
 
-void Raid1_10Plugging::add_bio(MemberBio bio, Plug* plug) {
+void Raid1_10Plugging::add_bio(MemberBio&& bio, Plug* plug) {
   if (!md_.intent_->enabled()) {
     submit_bio(bio);  // no bitmap: nothing to order against, submit at once
     return;

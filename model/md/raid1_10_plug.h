@@ -28,7 +28,7 @@ class Raid1_10Plugging {
 
   // raid1_add_bio_to_plug: into the submitter's plug, else onto the pending
   // list (waking the daemon), or straight out when nothing is tracked.
-  void add_bio(MemberBio bio, Plug* plug);
+  void add_bio(MemberBio&& bio, Plug* plug);
   // blk_finish_plug -> raid1_unplug(from_schedule = false).
   sim::Task finish_plug(Plug& plug);
   // raid1_unplug(from_schedule = true): the submitter sleeps, the daemon

@@ -57,16 +57,19 @@ class Targets {
 
 }  // namespace
 
-sim::Task Raid1::wait_blocked_rdev(Sector s, SectorCount n, Plug* plug) {
+bool Raid1::rdev_blocked(Sector s, SectorCount n) const {
   // A mirror with WriteErrorSeen and unacknowledged bad blocks in the range
   // blocks the writer until the bad-block list is on disk.
+  for (const Member& m : md_.members_)
+    if (m.writable() && m.write_error_seen && m.badblocks.has_unacked() &&
+        m.badblocks.overlaps(s, n))
+      return true;
+  return false;
+}
+
+sim::Task Raid1::wait_blocked_rdev(Sector s, SectorCount n, Plug* plug) {
   for (;;) {
-    bool blocked = false;
-    for (const Member& m : md_.members_)
-      if (m.writable() && m.write_error_seen && m.badblocks.has_unacked() &&
-          m.badblocks.overlaps(s, n))
-        blocked = true;
-    if (!blocked) co_return;
+    if (!rdev_blocked(s, n)) co_return;
     if (plug) unplug_from_schedule(*plug);
     co_await md_.wait_sb_written();
     if (md_.sb_change_pending_) continue;
@@ -78,17 +81,21 @@ sim::Task Raid1::wait_blocked_rdev(Sector s, SectorCount n, Plug* plug) {
 }
 
 sim::Task Raid1::write_request(std::unique_ptr<MasterIo> io, Plug* plug) {
-  // raid1_make_request splits writes so no part crosses a barrier unit.
-  std::shared_ptr<MasterIo> master = share(std::move(io));
-  const Sector s = master->io.sector;
-  const SectorCount n = master->io.count;
+  // raid1_make_request splits writes so no part crosses a barrier unit. Not a
+  // coroutine: a write within one unit is its one part's task (a frame less).
+  const Sector s = io->io.sector;
+  const SectorCount n = io->io.count;
   SIM_ASSERT(n.value() > 0);
   constexpr uint64_t kUnit = 1ull << kBarrierUnitSectorBits;
   const uint64_t first_end = (s.value() / kUnit + 1) * kUnit;
-  if (s.value() + n.value() <= first_end) {
-    co_await write_part(master, s, n, 0, plug);
-    co_return;
-  }
+  if (s.value() + n.value() <= first_end) return write_part(share(std::move(io)), s, n, 0, plug);
+  return write_split(share(std::move(io)), plug);
+}
+
+sim::Task Raid1::write_split(std::shared_ptr<MasterIo> master, Plug* plug) {
+  const Sector s = master->io.sector;
+  const SectorCount n = master->io.count;
+  constexpr uint64_t kUnit = 1ull << kBarrierUnitSectorBits;
   master->parts = 0;
   uint64_t off = 0;
   while (off < n.value()) {
@@ -135,7 +142,8 @@ sim::Task Raid1::write_part(std::shared_ptr<MasterIo> io, Sector s, SectorCount 
     if (plug) unplug_from_schedule(*plug);
     co_await barrier_.wait_barrier(s);
   }
-  co_await wait_blocked_rdev(s, whole, plug);
+  // The check first: the waiting coroutine (a frame) only when blocked.
+  if (rdev_blocked(s, whole)) co_await wait_blocked_rdev(s, whole, plug);
   // Bad blocks cut the write (bio_split); the rest is resubmitted below as a
   // new r1bio, so every mirror gets every sector it can hold.
   const SectorCount n = badblock_cut(s, whole);
@@ -164,7 +172,7 @@ sim::Task Raid1::write_part(std::shared_ptr<MasterIo> io, Sector s, SectorCount 
   }
   // md_account_bio -> bitmap start_write / start_discard.
   if (discard) co_await intent.start_discard(s, n);
-  else co_await intent.start_write(s, n);
+  else if (!intent.try_start_write(s, n)) co_await intent.start_write(s, n);
   R1Bio* r1 = live_bios_.make();
   r1->conf = this;
   ++r1bios_;

@@ -116,7 +116,7 @@ sim::Task Raid5::run_all(std::vector<Op>& ops) {
       if (--*left == 0) done->complete();
       continue;
     }
-    md_.submit_member(op.member, op.req, [p, left, done](disk::IoResult r) {
+    md_.submit_member(op.member, disk::IoRequest(op.req), [p, left, done](disk::IoResult r) {
       p->res = std::move(r);
       if (--*left == 0) done->complete();
     });

@@ -83,11 +83,13 @@ TEST(EventQueue, RandomScheduleMatchesReferenceOrder) {
   for (size_t i = 0; i < ref.size(); ++i) EXPECT_EQ(got[i], ref[i].id);
 }
 
-TEST(EventQueue, InterleavedPushPopCancelMatchesReference) {
-  // Pushes, cancels and pops interleaved (the heap changes shape between
-  // pops); the pop order must still be the (time, push order) minimum.
+// Pushes, cancels and pops interleaved (the heap changes shape between pops);
+// the pop order must still be the (time, push order) minimum. Pushes land up
+// to `spread` ns after the last pop, so a small spread makes many of them
+// same-instant (the FIFO path) mixed with earlier-pushed heap entries.
+void check_against_reference(uint64_t spread, uint64_t seed) {
   EventQueue q;
-  Prng rng(11);
+  Prng rng(seed);
   struct Ref { int64_t t; int id; EventId ev; bool live; };
   std::vector<Ref> ref;
   int64_t now = 0;
@@ -97,7 +99,7 @@ TEST(EventQueue, InterleavedPushPopCancelMatchesReference) {
     const uint64_t op = rng.below(10);
     if (op < 5) {
       const int id = static_cast<int>(ref.size());
-      const int64_t t = now + static_cast<int64_t>(rng.below(50));
+      const int64_t t = now + static_cast<int64_t>(rng.below(spread));
       ref.push_back({t, id, q.push(Instant::from_ns(t), [&fired, id] { fired = id; }), true});
     } else if (op < 7 && !ref.empty()) {
       Ref& r = ref[rng.below(ref.size())];
@@ -117,6 +119,13 @@ TEST(EventQueue, InterleavedPushPopCancelMatchesReference) {
       now = at;
     }
   }
+}
+
+TEST(EventQueue, InterleavedPushPopCancelMatchesReference) { check_against_reference(50, 11); }
+
+TEST(EventQueue, SameInstantPushesMatchReference) {
+  check_against_reference(1, 12);  // every push at the current instant
+  check_against_reference(3, 13);
 }
 
 }  // namespace
