@@ -12,9 +12,15 @@ void WaitQueue::wake(const std::shared_ptr<Waiter>& w) {
 }
 
 void WaitQueue::wake_all() {
-  std::deque<std::shared_ptr<Waiter>> batch;
-  batch.swap(waiters_);
-  for (const auto& w : batch) wake(w);
+  // The waiters present now, front to back (wake() never resumes inline, so
+  // none is added meanwhile; one that were would wait for the next wake).
+  // In place: a swapped-out std::deque allocated on every call, and most calls
+  // find nobody waiting.
+  for (size_t n = waiters_.size(); n > 0; --n) {
+    std::shared_ptr<Waiter> w = std::move(waiters_.front());
+    waiters_.pop_front();
+    wake(w);
+  }
 }
 
 void WaitQueue::wake_one() {

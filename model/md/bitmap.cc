@@ -139,6 +139,14 @@ sim::Task Bitmap::unplug() {
   if (inflight_writes_ > 0) co_await wait_inflight();
 }
 
+bool Bitmap::try_unplug() {
+  // unplug's fast path: no page to write and no page write to wait for.
+  if (opts_.mutants.on(Mutant::bitmap_set_in_memory_only)) return true;
+  for (uint64_t p = 0; p < pages_; ++p)
+    if (page_attr_[p] & (kDirty | kNeedWrite)) return false;
+  return inflight_writes_ == 0;
+}
+
 // ---------------------------------------------------------------------------
 // Lifecycle.
 

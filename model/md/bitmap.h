@@ -51,6 +51,7 @@ class Bitmap final : public IntentBackend {
   sim::Task start_discard(Sector offset, SectorCount sectors) override;
   void end_discard(Sector offset, SectorCount sectors) override;
   sim::Task unplug() override;
+  bool try_unplug() override;
   bool supports_behind_writes() const override { return true; }
   void start_behind_write() override { ++behind_writes_; }
   void end_behind_write() override { --behind_writes_; }

@@ -112,6 +112,10 @@ class IntentBackend {
   virtual void end_discard(Sector offset, SectorCount sectors) = 0;
   // Persist every intent set since the last unplug, then complete.
   virtual sim::Task unplug() = 0;
+  // unplug() when it would write nothing and wait for nothing, without a
+  // coroutine frame: true = done (exactly as an awaited unplug); false =
+  // nothing done, co_await unplug(). [perf: added]
+  virtual bool try_unplug() { return false; }
 
   // --- behind writes -----------------------------------------------------
   virtual bool supports_behind_writes() const { return false; }

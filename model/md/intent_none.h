@@ -23,6 +23,7 @@ class IntentNone final : public IntentBackend {
   sim::Task start_discard(Sector, SectorCount) override { co_return; }
   void end_discard(Sector, SectorCount) override {}
   sim::Task unplug() override { co_return; }
+  bool try_unplug() override { return true; }
   sim::Duration daemon_sleep() const override { return sim::Duration::zero(); }
   sim::Task daemon_work() override { co_return; }
   // md_bitmap_start_sync without a bitmap: "sync everything", 1024 at a time.

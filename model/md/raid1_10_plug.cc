@@ -35,20 +35,21 @@ void Raid1_10Plugging::unplug_from_schedule(Plug& plug) {
 }
 
 sim::Task Raid1_10Plugging::flush_pending() {
-  if (pending_bio_list_.empty()) co_return;
+  // Not a coroutine: the list's flush task itself (one frame less per round).
   std::vector<MemberBio> bios;
   bios.swap(pending_bio_list_);
-  co_await flush_bio_list(std::move(bios));
+  return flush_bio_list(std::move(bios));
 }
 
 sim::Task Raid1_10Plugging::flush_bio_list(std::vector<MemberBio> bios) {
+  if (bios.empty()) co_return;  // nothing pending: no unplug
   // raid1_prepare_flush_writes: the intent unplug persists every intent set so
   // far and waits; only then do the data bios go out.
   md_.counters_.intent_unplugs++;
   const bool early = md_.config_.mutants.on(Mutant::data_before_unplug);
   if (early)
     for (auto& b : bios) submit_bio(b);
-  co_await md_.intent_->unplug();
+  if (!md_.intent_->try_unplug()) co_await md_.intent_->unplug();
   if (!early)
     for (auto& b : bios) submit_bio(b);
 }
