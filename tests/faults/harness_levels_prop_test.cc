@@ -24,6 +24,7 @@
 #include "faults/mutant_campaign.h"
 #include "faults/ops_gen.h"
 #include "faults/ops_runner.h"
+#include "support/harness_suite.h"
 
 namespace mdsim::faults {
 namespace {
@@ -31,10 +32,7 @@ namespace {
 constexpr uint64_t kMemberSectors = 16384;  // 8 MiB per member
 constexpr uint64_t kRaidChunk = 128;         // 64 KiB raid chunk: many rows
 
-int env_int(const char* name, int dflt) {
-  const char* v = std::getenv(name);
-  return v ? std::atoi(v) : dflt;
-}
+using testing::env_int;
 
 OpsSetup level_setup(int level, md::IntentType t) {
   OpsSetup s;
@@ -110,12 +108,7 @@ ExploreSummary explore_level(int level, md::IntentType t, uint64_t seed, int fir
   for (int c = first; c < n; ++c) {
     sim::Prng rng(sim::mix64(seed * 7919ull + static_cast<uint64_t>(c)));
     const std::vector<Op> ops = generate_ops(rng, gen);
-    ExploreConfig cfg;
-    cfg.crash_points = 24;
-    cfg.random_samples = 2;
-    cfg.choices_per_point_max = 12;
-    cfg.deep_every = 20;
-    cfg.double_crash_every = 2;
+    ExploreConfig cfg = testing::suite_explore_config(24, 12, 20);
     cfg.seed = seed + static_cast<uint64_t>(c);
     const ExploreSummary s = explore_ops(setup, ops, cfg);
     EXPECT_FALSE(s.first_failure.has_value()) << "case " << c << ": " << s.first_failure->text();
