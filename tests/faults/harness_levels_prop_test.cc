@@ -47,20 +47,15 @@ OpsSetup level_setup(int level, md::IntentType t) {
 }
 
 GenConfig gen_for(const OpsSetup& s, uint64_t max_ops) {
-  GenConfig g;
+  GenConfig g = campaign_gen(s);  // level, members, array sectors, raid chunk
   g.max_ops = max_ops;
-  g.level = s.level;
-  g.disks = s.disks;
-  g.raid_chunk_sectors = kRaidChunk;
   g.media_errors = true;  // bad blocks and write errors, every backend (docs/verification.md)
-  g.array_sectors = s.level == 5 ? kMemberSectors * (s.disks - 1) : kMemberSectors * s.disks / 2;
   return g;
 }
 
 // Generated runs; a failure is shrunk, saved and reported.
-void check_level(int level, md::IntentType t, uint64_t seed, int cases) {
-  if (!backend_available(t)) GTEST_SKIP() << "backend not in this build";
-  const OpsSetup setup = level_setup(level, t);
+void check_setup(const OpsSetup& setup, uint64_t seed, int cases) {
+  if (!backend_available(setup.intent.type)) GTEST_SKIP() << "backend not in this build";
   const GenConfig gen = gen_for(setup, 40);
   const uint64_t base = static_cast<uint64_t>(env_int("MDSIM_PROP_SEED", static_cast<int>(seed)));
   const int n = env_int("MDSIM_LEVEL_PROP_CASES", cases);
@@ -80,11 +75,23 @@ void check_level(int level, md::IntentType t, uint64_t seed, int cases) {
   }
 }
 
+void check_level(int level, md::IntentType t, uint64_t seed, int cases) {
+  check_setup(level_setup(level, t), seed, cases);
+}
+
 TEST(LevelProperty, Raid10None) { check_level(10, md::IntentType::none, 31, 150); }
 TEST(LevelProperty, Raid10Bitmap) { check_level(10, md::IntentType::bitmap, 32, 150); }
 TEST(LevelProperty, Raid10Llbitmap) { check_level(10, md::IntentType::llbitmap, 33, 150); }
 TEST(LevelProperty, Raid10Journal) { check_level(10, md::IntentType::journal, 34, 150); }
 TEST(LevelProperty, Raid10Ours) { check_level(10, md::IntentType::ours, 35, 150); }
+// A bit wider than a raid chunk covers two copy sets: what a recovery of one
+// set does to it matters to the other set's missing member (F30).
+TEST(LevelProperty, Raid10BitmapWideIntentChunk) {
+  OpsSetup s = level_setup(10, md::IntentType::bitmap);
+  s.intent.chunk_bytes = 2 * kRaidChunk * 512;
+  s.name += "-wide";
+  check_setup(s, 36, 150);
+}
 TEST(LevelProperty, Raid5None) { check_level(5, md::IntentType::none, 41, 150); }
 TEST(LevelProperty, Raid5Bitmap) { check_level(5, md::IntentType::bitmap, 42, 150); }
 TEST(LevelProperty, Raid5Llbitmap) { check_level(5, md::IntentType::llbitmap, 43, 150); }
