@@ -128,26 +128,34 @@ void EventQueue::sift_down(size_t i) {
   // smallest children without comparing against it, then sift it up from
   // there. Same resulting order as the textbook loop, fewer comparisons.
   const size_t n = heap_.size();
-  const Entry e = heap_[i];
+  Entry* h = heap_.data();
+  const Entry e = h[i];
   const size_t start = i;
   for (;;) {
     const size_t first = kArity * i + 1;
     if (first >= n) break;
-    const size_t last = first + kArity < n ? first + kArity : n;
     size_t child = first;
-    for (size_t c = first + 1; c < last; ++c) {
-      if (before(heap_[c], heap_[child])) child = c;
+    if (first + kArity <= n) {
+      // A full node (nearly always): a tournament of two pairs, 3 comparisons
+      // and no loop. Keys are unique, so the minimum is the one a scan finds.
+      static_assert(kArity == 4);
+      const size_t a = before(h[first + 1], h[first]) ? first + 1 : first;
+      const size_t b = before(h[first + 3], h[first + 2]) ? first + 3 : first + 2;
+      child = before(h[b], h[a]) ? b : a;
+    } else {
+      for (size_t c = first + 1; c < n; ++c)
+        if (before(h[c], h[child])) child = c;
     }
-    heap_[i] = heap_[child];
+    h[i] = h[child];
     i = child;
   }
   while (i > start) {
     const size_t parent = (i - 1) / kArity;
-    if (!before(e, heap_[parent])) break;
-    heap_[i] = heap_[parent];
+    if (!before(e, h[parent])) break;
+    h[i] = h[parent];
     i = parent;
   }
-  heap_[i] = e;
+  h[i] = e;
 }
 
 }  // namespace mdsim::sim

@@ -9,6 +9,25 @@ namespace {
 
 int64_t kib_of(SectorCount n) { return static_cast<int64_t>((n.bytes() + 1023) / 1024); }
 
+// Restores the min-heap on (free instant, index) of the service channels after
+// the top's instant grew (binary heap, the layout std::push_heap uses). The
+// order is total (indices differ), so the next top is the same whatever the
+// heap's shape.
+void sink_channel_top(std::vector<std::pair<sim::Instant, uint32_t>>& heap) {
+  const size_t n = heap.size();
+  const auto item = heap[0];
+  size_t i = 0;
+  for (;;) {
+    size_t c = 2 * i + 1;
+    if (c >= n) break;
+    if (c + 1 < n && heap[c + 1] < heap[c]) ++c;
+    if (!(heap[c] < item)) break;
+    heap[i] = heap[c];
+    i = c;
+  }
+  heap[i] = item;
+}
+
 }  // namespace
 
 // ---- BadRanges ----
@@ -219,15 +238,13 @@ void Disk::Impl::start(RequestPtr r) {
     in_flight.push_back(r);
   }
   const sim::Duration lat = service_time(*r);
-  // The channel that frees first, lowest index on ties (as a scan would pick).
-  const auto later = [](const auto& a, const auto& b) {
-    return a.first != b.first ? b.first < a.first : b.second < a.second;
-  };
-  std::pop_heap(channel_free.begin(), channel_free.end(), later);
-  const sim::Instant begin = std::max(sim.now(), channel_free.back().first);
+  // The channel that frees first, lowest index on ties (as a scan would pick):
+  // the heap's top; it frees later now, so it sinks (one pass, not pop + push).
+  auto& top = channel_free.front();
+  const sim::Instant begin = std::max(sim.now(), top.first);
   const sim::Instant end = begin + lat;
-  channel_free.back().first = end;
-  std::push_heap(channel_free.begin(), channel_free.end(), later);
+  top.first = end;
+  sink_channel_top(channel_free);
   sim.schedule_at(end, [this, r] { complete(r); });
 }
 
