@@ -93,6 +93,10 @@ class Raid10 final : public Personality {
   sim::ValueTask<bool> read_piece(uint64_t a, uint64_t n, uint64_t* out);
   sim::Task fix_read_error(int member, Sector dev, SectorCount n, const std::vector<uint64_t>& good);
   sim::Task sync_window(uint64_t a, uint64_t n, SyncKind kind, bool& ok);
+  // One copy of a sync window: compare / rewrite member m (planned at the
+  // window's start, in slot `slot`) from `base`.
+  sim::Task sync_copy(int m, Sector dev, int slot, bool was_in_sync, const std::vector<uint64_t>& base,
+                      SyncKind kind, bool& ok);
   disk::IoRequest data_req(disk::IoOp op, Sector dev, SectorCount n, disk::IoClass cls) const;
 
   Mddev& md_;

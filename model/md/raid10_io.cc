@@ -153,13 +153,22 @@ sim::ValueTask<SectorCount> Raid10::sync_request(Sector sector, Sector max, Sync
 sim::Task Raid10::sync_window(uint64_t a, uint64_t n, SyncKind kind, bool& ok) {
   // Read one In_sync copy; recovering copies are written; In_sync copies are
   // compared and rewritten where they differ (sync_request_write).
+  // The copies are fixed when the window starts (raid10_sync_request builds
+  // one bio per non-Faulty copy): a member failed while the window is in
+  // flight still gets its rewrite, as sync_request_write does not look at
+  // Faulty again. Skipping it instead let the window end successfully and
+  // clear the chunk while that copy differed (L4).
   const RaidGeometry& g = geo();
+  std::vector<int> copy(g.near_copies, -1);
+  std::vector<uint8_t> was_in_sync(g.near_copies, 0);
   int src = -1;
   Sector src_dev;
-  for (int k = 0; k < g.near_copies && src < 0; ++k) {
+  for (int k = 0; k < g.near_copies; ++k) {
     const int m = slot_member(g.r10_slot(a, k));
+    copy[k] = m;
+    was_in_sync[k] = m >= 0 && md_.members_[m].in_sync;
     const Sector dev(g.r10_dev(a, k));
-    if (m >= 0 && md_.members_[m].in_sync && !md_.members_[m].badblocks.overlaps(dev, SectorCount(n))) {
+    if (src < 0 && m >= 0 && md_.members_[m].in_sync && !md_.members_[m].badblocks.overlaps(dev, SectorCount(n))) {
       src = m;
       src_dev = dev;
     }
@@ -175,32 +184,42 @@ sim::Task Raid10::sync_window(uint64_t a, uint64_t n, SyncKind kind, bool& ok) {
     md_.md_error(src);
     co_return;
   }
-  const bool requested = kind == SyncKind::check || kind == SyncKind::repair;
   for (int k = 0; k < g.near_copies; ++k) {
-    const int m = slot_member(g.r10_slot(a, k));
+    const int m = copy[k];
     if (m < 0 || m == src) continue;
-    const Sector dev(g.r10_dev(a, k));
-    if (md_.members_[m].in_sync) {
-      if (kind == SyncKind::recovery) continue;
-      disk::IoResult other =
-          co_await md_.member_io(m, data_req(disk::IoOp::read, dev, SectorCount(n), disk::IoClass::resync));
-      if (other.ok() && other.words == base.words) continue;
-      if (requested) {
-        uint64_t diff = 0;
-        for (size_t i = 0; i < base.words.size(); ++i)
-          if (!other.ok() || other.words[i] != base.words[i]) ++diff;
-        md_.counters_.mismatch_sectors += diff;
-        if (kind == SyncKind::check) continue;
-      }
+    co_await sync_copy(m, Sector(g.r10_dev(a, k)), g.r10_slot(a, k), was_in_sync[k] != 0, base.words, kind, ok);
+  }
+}
+
+sim::Task Raid10::sync_copy(int m, Sector dev, int slot, bool was_in_sync, const std::vector<uint64_t>& base,
+                            SyncKind kind, bool& ok) {
+  Member& mem = md_.members_[m];
+  // Removed (and maybe re-added elsewhere) meanwhile: md cannot get here (an
+  // rdev with sync IO pending is not removable); abort the window instead.
+  if (!mem.present || mem.raid_disk != slot) {
+    ok = false;
+    co_return;
+  }
+  const SectorCount n(base.size());
+  if (was_in_sync) {
+    if (kind == SyncKind::recovery) co_return;
+    disk::IoResult other = co_await md_.member_io(m, data_req(disk::IoOp::read, dev, n, disk::IoClass::resync));
+    if (other.ok() && other.words == base) co_return;
+    if (kind == SyncKind::check || kind == SyncKind::repair) {
+      uint64_t diff = 0;
+      for (size_t i = 0; i < base.size(); ++i)
+        if (!other.ok() || other.words[i] != base[i]) ++diff;
+      md_.counters_.mismatch_sectors += diff;
+      if (kind == SyncKind::check) co_return;
     }
-    disk::IoRequest wr = data_req(disk::IoOp::write, dev, SectorCount(n), disk::IoClass::resync);
-    wr.payload.stamps = base.words;
-    disk::IoResult w = co_await md_.member_io(m, std::move(wr));
-    if (!w.ok()) {
-      ok = false;
-      md_.members_[m].write_error_seen = true;
-      md_.md_error(m);
-    }
+  }
+  disk::IoRequest wr = data_req(disk::IoOp::write, dev, n, disk::IoClass::resync);
+  wr.payload.stamps = base;
+  disk::IoResult w = co_await md_.member_io(m, std::move(wr));
+  if (!w.ok()) {
+    ok = false;
+    mem.write_error_seen = true;
+    md_.md_error(m);
   }
 }
 
