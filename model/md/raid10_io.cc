@@ -106,12 +106,18 @@ sim::ValueTask<SectorCount> Raid10::sync_request(Sector sector, Sector max, Sync
   const bool requested = kind == SyncKind::check || kind == SyncKind::repair;
   // Recovery only visits chunks with a copy on a recovering member.
   bool recovering = false;
-  bool still_degraded = false;
   for (int k = 0; k < g.near_copies; ++k) {
     const int m = slot_member(g.r10_slot(a, k));
-    if (m < 0) still_degraded = true;
-    else if (!md_.members_[m].in_sync) recovering = true;
+    if (m >= 0 && !md_.members_[m].in_sync) recovering = true;
   }
+  // start_sync's `degraded` is array-wide, as in raid10_sync_request: the
+  // resync passes mddev->degraded, the recovery its still_degraded (a slot
+  // left without a working member; fix 3.8 row 25), so NEEDED survives for
+  // a later re-add. A per-copy-set answer let a pass consume an intent range
+  // (a bitmap chunk, a journal extent) reaching into a set missing a copy (L6).
+  bool still_degraded = kind != SyncKind::recovery && degraded() > 0;
+  for (int r = 0; r < g.raid_disks && kind == SyncKind::recovery; ++r)
+    if (slot_member(r) < 0) still_degraded = true;
   if (kind == SyncKind::recovery && !recovering) co_return SectorCount(chunk_end - a);
   const bool must = fullsync_ || requested;
   if (kind == SyncKind::resync && degraded() == 0) {
@@ -128,8 +134,6 @@ sim::ValueTask<SectorCount> Raid10::sync_request(Sector sector, Sector max, Sync
   }
   co_await intent.cond_end_sync(sector, false);
   co_await barrier_.raise_barrier(Sector(kRaid10BarrierKey));
-  // Fix 3.8 row 25: start_sync gets `degraded` = a copy of this set is
-  // missing, so NEEDED survives for a later re-add.
   const uint64_t limit = std::min<uint64_t>(kResyncSectors, chunk_end - a);
   uint64_t len = 0;
   while (len < limit) {
