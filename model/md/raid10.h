@@ -81,6 +81,9 @@ class Raid10 final : public Personality {
   // enough(): every copy set keeps an In_sync member without `except`.
   bool enough(int except) const;
   // raid10.cc: write path
+  // Length of the r10bio piece starting at array sector a (at most n, inside
+  // one chunk) that known bad blocks allow (raid10_write_request's cut).
+  uint64_t badblock_cut(uint64_t a, uint64_t n) const;
   sim::Task write_request(std::unique_ptr<MasterIo> io, Plug* plug);
   void end_write(R10Bio* r10, size_t piece, int member, Sector dev, SectorCount n,
                  const disk::IoResult& res);
