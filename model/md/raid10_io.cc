@@ -183,6 +183,10 @@ sim::Task Raid10::sync_window(uint64_t a, uint64_t n, SyncKind kind, bool& ok) {
   }
   disk::IoResult base =
       co_await md_.member_io(src, data_req(disk::IoOp::read, src_dev, SectorCount(n), disk::IoClass::resync));
+  if (!base.ok() && base.status == disk::IoStatus::media_error && kind == SyncKind::recovery) {
+    co_await recover_by_pages(a, n, src, copy, was_in_sync, ok);
+    co_return;
+  }
   if (!base.ok()) {
     ok = false;
     md_.md_error(src);
@@ -193,6 +197,46 @@ sim::Task Raid10::sync_window(uint64_t a, uint64_t n, SyncKind kind, bool& ok) {
     if (m < 0 || m == src) continue;
     co_await sync_copy(m, Sector(g.r10_dev(a, k)), g.r10_slot(a, k), was_in_sync[k] != 0, base.words, kind, ok);
   }
+}
+
+sim::Task Raid10::recover_by_pages(uint64_t a, uint64_t n, int src, const std::vector<int>& copy,
+                                   const std::vector<uint8_t>& was_in_sync, bool& ok) {
+  // fix_recovery_read_error: page by page from the same source. A page read
+  // is written to the recovering copies; a page that cannot be read becomes
+  // a bad block on the source (best effort) and on each recovering copy (a
+  // full list there aborts the window; md aborts the recovery). The source
+  // is not failed. Failing it and skipping the whole window left the
+  // recovered member stale around the bad sectors (L8).
+  constexpr uint64_t kPage = 8;
+  const RaidGeometry& g = geo();
+  int src_k = 0;
+  while (copy[src_k] != src) ++src_k;
+  const uint64_t src_dev = g.r10_dev(a, src_k);
+  bool recorded = false;
+  for (uint64_t off = 0; off < n; off += kPage) {
+    const uint64_t len = std::min(kPage, n - off);
+    const disk::IoResult r = co_await md_.member_io(
+        src, data_req(disk::IoOp::read, Sector(src_dev + off), SectorCount(len), disk::IoClass::resync));
+    if (!r.ok() && r.status != disk::IoStatus::media_error) {
+      ok = false;
+      md_.md_error(src);
+      co_return;
+    }
+    for (int k = 0; k < g.near_copies; ++k) {
+      const int m = copy[k];
+      if (m < 0 || m == src || was_in_sync[k] != 0) continue;
+      const Sector dev(g.r10_dev(a, k) + off);
+      if (r.ok()) {
+        co_await sync_copy(m, dev, g.r10_slot(a, k), false, r.words, SyncKind::recovery, ok);
+      } else if (md_.members_[m].badblocks.set(dev, SectorCount(len))) {
+        recorded = true;
+      } else {
+        ok = false;
+      }
+    }
+    if (!r.ok() && md_.members_[src].badblocks.set(Sector(src_dev + off), SectorCount(len))) recorded = true;
+  }
+  if (recorded) md_.set_sb_change(false);
 }
 
 sim::Task Raid10::sync_copy(int m, Sector dev, int slot, bool was_in_sync, const std::vector<uint64_t>& base,
