@@ -96,6 +96,9 @@ class Raid10 final : public Personality {
   sim::ValueTask<bool> read_piece(uint64_t a, uint64_t n, uint64_t* out);
   sim::Task fix_read_error(int member, Sector dev, SectorCount n, const std::vector<uint64_t>& good);
   sim::Task sync_window(uint64_t a, uint64_t n, SyncKind kind, bool& ok);
+  // A recovery window with no readable In_sync copy (bad blocks / none).
+  sim::Task recovery_without_source(uint64_t a, uint64_t n, const std::vector<int>& copy,
+                                    const std::vector<uint8_t>& was_in_sync, bool& ok);
   // A recovery window whose source read failed: page by page (fix_recovery_read_error).
   sim::Task recover_by_pages(uint64_t a, uint64_t n, int src, const std::vector<int>& copy,
                              const std::vector<uint8_t>& was_in_sync, bool& ok);

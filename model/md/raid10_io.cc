@@ -141,7 +141,10 @@ sim::ValueTask<SectorCount> Raid10::sync_request(Sector sector, Sector max, Sync
     if (!r.value && !must) break;
     len += std::max<uint64_t>(1, std::min<uint64_t>(r.blocks.value(), limit - len));
   }
+  // raid10_sync_request cuts the window at the copies' known bad blocks
+  // (is_badblock: up to the first one, or past one the window starts in).
   len = std::min(len, limit);
+  if (len > 0) len = badblock_cut(a, len);
   if (len == 0) {
     barrier_.lower_barrier(Sector(kRaid10BarrierKey));
     co_return SectorCount(std::max<uint64_t>(1, std::min<uint64_t>(probe.blocks.value(), (max - sector).value())));
@@ -178,7 +181,13 @@ sim::Task Raid10::sync_window(uint64_t a, uint64_t n, SyncKind kind, bool& ok) {
     }
   }
   if (src < 0) {
-    ok = false;
+    // No In_sync copy readable here. A resync skips the window as done
+    // (raid10_sync_request's giveup: count < 2, nothing aborted); a recovery
+    // with In_sync copies that all have bad blocks here records the window
+    // bad on the recovering copies; with no In_sync copy at all it aborts.
+    // (Aborting every such window left its chunk NEEDED forever: L9d.)
+    if (kind != SyncKind::recovery) co_return;
+    co_await recovery_without_source(a, n, copy, was_in_sync, ok);
     co_return;
   }
   disk::IoResult base =
@@ -195,8 +204,30 @@ sim::Task Raid10::sync_window(uint64_t a, uint64_t n, SyncKind kind, bool& ok) {
   for (int k = 0; k < g.near_copies; ++k) {
     const int m = copy[k];
     if (m < 0 || m == src) continue;
+    // A copy starting with a known bad block is neither read nor written
+    // (the window was cut so that it is bad for the whole window).
+    if (md_.members_[m].badblocks.overlaps(Sector(g.r10_dev(a, k)), SectorCount(n))) continue;
     co_await sync_copy(m, Sector(g.r10_dev(a, k)), g.r10_slot(a, k), was_in_sync[k] != 0, base.words, kind, ok);
   }
+}
+
+sim::Task Raid10::recovery_without_source(uint64_t a, uint64_t n, const std::vector<int>& copy,
+                                          const std::vector<uint8_t>& was_in_sync, bool& ok) {
+  const RaidGeometry& g = geo();
+  bool any_working = false;
+  for (int k = 0; k < g.near_copies; ++k) any_working = any_working || was_in_sync[k] != 0;
+  if (!any_working) {
+    ok = false;  // md: "insufficient working devices for recovery" (MD_RECOVERY_INTR)
+    co_return;
+  }
+  bool recorded = false;
+  for (int k = 0; k < g.near_copies; ++k) {
+    const int m = copy[k];
+    if (m < 0 || was_in_sync[k] != 0) continue;
+    if (md_.members_[m].badblocks.set(Sector(g.r10_dev(a, k)), SectorCount(n))) recorded = true;
+    else ok = false;
+  }
+  if (recorded) md_.set_sb_change(false);
 }
 
 sim::Task Raid10::recover_by_pages(uint64_t a, uint64_t n, int src, const std::vector<int>& copy,
