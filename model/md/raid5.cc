@@ -258,6 +258,13 @@ sim::Task Raid5::sync_window(uint64_t dev, uint64_t n, SyncKind kind, bool& ok) 
     co_return;
   }
   co_await run_all(reads);
+  if (kind == SyncKind::recovery) {
+    for (const Op& op : reads)
+      if (!op.res.ok() && op.res.status == disk::IoStatus::media_error) {
+        co_await recover_by_pages(dev, n, reads, target, ok);
+        co_return;
+      }
+  }
   std::vector<uint64_t> x(n, 0);
   std::vector<uint64_t> parity;
   for (Op& op : reads) {
@@ -291,6 +298,52 @@ sim::Task Raid5::sync_window(uint64_t dev, uint64_t n, SyncKind kind, bool& ok) 
   wr.payload.stamps = std::move(x);
   disk::IoResult w = co_await md_.member_io(tm, std::move(wr));
   if (!w.ok() && !record_write_error(tm, dev, n)) ok = false;
+}
+
+sim::Task Raid5::recover_by_pages(uint64_t dev, uint64_t n, const std::vector<Op>& reads, int target, bool& ok) {
+  // A recovery read error: md works in 4 KiB stripes (raid5_end_read_request
+  // records the unreadable page as a bad block, handle_failed_sync records
+  // the stripe bad on the rebuilt member); every other stripe of the window
+  // is rebuilt. Failing the source and aborting the whole window left the
+  // rebuilt member stale around the bad sectors (L9f).
+  constexpr uint64_t kPage = 8;
+  bool recorded = false;
+  for (uint64_t off = 0; off < n; off += kPage) {
+    const uint64_t len = std::min(kPage, n - off);
+    std::vector<uint64_t> x(len, 0);
+    bool good = true;
+    for (const Op& src : reads) {
+      const disk::IoResult r = co_await md_.member_io(
+          src.member, data_req(disk::IoOp::read, dev + off, len, disk::IoClass::resync));
+      if (r.ok()) {
+        for (uint64_t i = 0; i < len; ++i) x[i] ^= r.words[i];
+        continue;
+      }
+      if (r.status != disk::IoStatus::media_error) {
+        ok = false;
+        md_.md_error(src.member);
+        co_return;
+      }
+      good = false;
+      if (md_.members_[src.member].badblocks.set(Sector(dev + off), SectorCount(len))) recorded = true;
+      else md_.md_error(src.member);
+    }
+    const int tm = slot_member(target);
+    if (tm < 0) {
+      ok = false;
+      co_return;
+    }
+    if (!good) {
+      if (md_.members_[tm].badblocks.set(Sector(dev + off), SectorCount(len))) recorded = true;
+      else ok = false;
+      continue;
+    }
+    disk::IoRequest wr = data_req(disk::IoOp::write, dev + off, len, disk::IoClass::resync);
+    wr.payload.stamps = std::move(x);
+    const disk::IoResult w = co_await md_.member_io(tm, std::move(wr));
+    if (!w.ok() && !record_write_error(tm, dev + off, len)) ok = false;
+  }
+  if (recorded) md_.set_sb_change(false);
 }
 
 }  // namespace mdsim::md
