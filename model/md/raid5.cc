@@ -223,6 +223,10 @@ sim::ValueTask<SectorCount> Raid5::sync_request(Sector sector, Sector max, SyncK
   co_return SectorCount(len);
 }
 
+namespace {
+constexpr uint64_t kStripeSectors = 8;  // STRIPE_SIZE (4 KiB)
+}  // namespace
+
 sim::Task Raid5::sync_window(uint64_t dev, uint64_t n, SyncKind kind, bool& ok) {
   const int disks = geo().raid_disks;
   const uint64_t row = dev / geo().chunk_sectors;
@@ -245,6 +249,14 @@ sim::Task Raid5::sync_window(uint64_t dev, uint64_t n, SyncKind kind, bool& ok) 
     reads.push_back(Op{m, data_req(disk::IoOp::read, dev, n, disk::IoClass::resync), {}});
   }
   if (kind != SyncKind::recovery) target = pslot;
+  if (bad_slot >= 0 && n > kStripeSectors) {
+    // md syncs 4 KiB stripes: only the stripes with the bad block are left
+    // alone (resync) or recorded bad (recovery); the others are synced. The
+    // whole window used to be skipped (L9g).
+    for (uint64_t off = 0; off < n && ok; off += kStripeSectors)
+      co_await sync_window(dev + off, std::min(kStripeSectors, n - off), kind, ok);
+    co_return;
+  }
   if (bad_slot >= 0) {
     // analyse_stripe counts a bad-blocked device as failed for the stripe.
     // A resync leaves such a row alone (handle_parity_checks5 with one
@@ -306,10 +318,9 @@ sim::Task Raid5::recover_by_pages(uint64_t dev, uint64_t n, const std::vector<Op
   // the stripe bad on the rebuilt member); every other stripe of the window
   // is rebuilt. Failing the source and aborting the whole window left the
   // rebuilt member stale around the bad sectors (L9f).
-  constexpr uint64_t kPage = 8;
   bool recorded = false;
-  for (uint64_t off = 0; off < n; off += kPage) {
-    const uint64_t len = std::min(kPage, n - off);
+  for (uint64_t off = 0; off < n; off += kStripeSectors) {
+    const uint64_t len = std::min(kStripeSectors, n - off);
     std::vector<uint64_t> x(len, 0);
     bool good = true;
     for (const Op& src : reads) {
