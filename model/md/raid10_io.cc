@@ -111,13 +111,17 @@ sim::ValueTask<SectorCount> Raid10::sync_request(Sector sector, Sector max, Sync
     if (m >= 0 && !md_.members_[m].in_sync) recovering = true;
   }
   // start_sync's `degraded` is array-wide, as in raid10_sync_request: the
-  // resync passes mddev->degraded, the recovery its still_degraded (a slot
-  // left without a working member; fix 3.8 row 25), so NEEDED survives for
-  // a later re-add. A per-copy-set answer let a pass consume an intent range
-  // (a bitmap chunk, a journal extent) reaching into a set missing a copy (L6).
+  // resync passes mddev->degraded (a slot missing or not In_sync), the
+  // recovery its still_degraded (some slot of the array without a working
+  // member; fix 3.8 row 25), so NEEDED survives for a later re-add. A
+  // per-copy-set answer let a pass consume an intent range (a bitmap chunk
+  // larger than the raid chunk, a journal extent) reaching into a set missing
+  // a copy (F30, L6). Mutant: the pre-fix inverted flag, 3.8 row 25.
   bool still_degraded = kind != SyncKind::recovery && degraded() > 0;
   for (int r = 0; r < g.raid_disks && kind == SyncKind::recovery; ++r)
     if (slot_member(r) < 0) still_degraded = true;
+  if (kind == SyncKind::recovery && md_.config_.mutants.on(Mutant::raid10_still_degraded_inverted))
+    still_degraded = false;
   if (kind == SyncKind::recovery && !recovering) co_return SectorCount(chunk_end - a);
   const bool must = fullsync_ || requested;
   if (kind == SyncKind::resync && degraded() == 0) {
