@@ -157,6 +157,7 @@ class OpsRunner {
   // recovery visits only the recovering member's copy sets).
   bool recovery_since_crash_ = false;
   bool resync_owed_ = false;     // raid5: an unclean assembly's resync not yet done
+  uint32_t max_slow_factor_ = 1;  // largest slow_disk factor in force in this world
   Sector loaded_checkpoint_ = Sector::max();  // resync_offset the last assembly loaded
   // User writes/discards in flight: oracle id and array sector range.
   struct InFlight {

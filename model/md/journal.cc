@@ -205,7 +205,11 @@ sim::Task Journal::load(Sector resync_offset) {
       missing_[k] |= o[moff + k];
     }
   if (std::find(missing_dirty_.begin(), missing_dirty_.end(), true) != missing_dirty_.end()) commit_.note_change();
-  if (stale_) add_sync_range(0, host_.sync_size().value());
+  // Stale: every chunk is set, but (md_bitmap_init_from_disk) only those
+  // ending at or past `start` are NEEDED: a resync resumed at its checkpoint
+  // never visits below it, so marking that range too left it owed forever
+  // (L9c, liveness). A clean md superblock keeps the whole range (start 0).
+  if (stale_) add_sync_range(start == Sector::max() ? 0 : start.value(), host_.sync_size().value());
   loaded_ = true;
   if (needs_sync()) host_.request_resync();
 }

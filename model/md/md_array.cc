@@ -358,7 +358,13 @@ sim::Task Mddev::md_check_recovery() {
     sb_change_pending_ = true;
   }
   if (sb_change_clean_ || sb_change_devs_) co_await md_update_sb();
-  if (!sync_running_ && recovery_needed_ && !broken_) decide_sync();
+  // MD_BROKEN does not stop a pending sync in md: md_error refused on the last
+  // In_sync copy only skips MD_RECOVERY_NEEDED, and a resync owed from before
+  // still runs (raid10 skips the copy sets left without two copies). raid5
+  // fails the member in md and skips every sync once degraded beyond
+  // max_degraded; the model keeps that member, so it syncs nothing either.
+  const bool sync_allowed = !broken_ || config_.level != 5;
+  if (!sync_running_ && recovery_needed_ && sync_allowed) decide_sync();
 }
 
 void Mddev::start_threads() {

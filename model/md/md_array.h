@@ -166,6 +166,9 @@ class Mddev final : public IntentHost {
   bool recovery_needed_ = false;
   bool recovery_intr_ = false;
   bool sync_running_ = false;
+  // Per member: rebuilt by the running recovery pass (set when it starts; a
+  // re-add during the pass clears it: that member waits for the next pass).
+  std::vector<uint8_t> sync_pass_members_;
   bool sync_requested_ = false;      // check / repair (MD_RECOVERY_REQUESTED)
   SyncAction requested_action_ = SyncAction::idle;
   SyncAction current_action_ = SyncAction::idle;

@@ -114,6 +114,13 @@ sim::Task Mddev::assemble_task(const AssembleOptions& opts, AssembleDecision& de
     if (r.ok() && (sbs[m.index]->feature_map & kFeatureBadBlocks)) load_badblocks(m.badblocks, r.bytes);
   }
   pers_ = make_personality(*this);  // [raid: changed] by level
+  // raid1/raid10 setup_conf, raid5's run: a member assembled mid-recovery
+  // without MD_FEATURE_RECOVERY_BITMAP has saved_raid_disk = -1
+  // (super_1_validate), so its recovery is full (conf->fullsync), not guided
+  // by the intent record (L9b: a full recovery cut by a crash resumed as a
+  // bitmap-guided one and skipped clean chunks the member never had).
+  for (const Member& m : members_)
+    if (m.writable() && !m.in_sync && !m.bitmap_sync) pers_->add_disk(m.index, true);
   int working = 0;
   for (const Member& m : members_)
     if (m.writable() && m.in_sync) ++working;
@@ -185,6 +192,8 @@ bool Mddev::re_add(int member) {
   if (slot < 0) return false;
   const bool same_role = slot == saved || config_.level == 1;
   const bool partial = same_role && intent_ && intent_->can_partial_readd(m.sb_events) && m.sb_events > 0;
+  // Not part of a recovery pass already running (md_do_sync, L9a).
+  if (static_cast<size_t>(member) < sync_pass_members_.size()) sync_pass_members_[member] = 0;
   m.present = true;
   m.faulty = false;
   m.raid_disk = slot;

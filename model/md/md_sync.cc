@@ -78,10 +78,20 @@ sim::Task Mddev::md_do_sync(SyncKind kind) {
                                                  : SyncAction::repair;
   sync_requested_ = kind == SyncKind::check || kind == SyncKind::repair;
   if (kind == SyncKind::resync && resync_offset_ != Sector::max()) j = resync_offset_;
+  // The members this recovery rebuilds. md adds a spare (a re-add included)
+  // only when no sync runs (remove_and_add_spares from md_check_recovery),
+  // so one re-added during this pass waits for the next; the model puts it
+  // in its slot at once, and must not let this pass's progress (which
+  // started past its first chunks) mark it recovered (L9a).
+  std::vector<uint8_t>& rebuilding = sync_pass_members_;
+  rebuilding.assign(members_.size(), 0);
   if (kind == SyncKind::recovery) {
     j = max;
     for (const Member& m : members_)
-      if (m.writable() && !m.in_sync) j = std::min(j, m.recovery_offset == Sector::max() ? Sector(0) : m.recovery_offset);
+      if (m.writable() && !m.in_sync) {
+        j = std::min(j, m.recovery_offset == Sector::max() ? Sector(0) : m.recovery_offset);
+        rebuilding[m.index] = 1;
+      }
   }
   sim_.trace().record(sim_.now(), kTraceSyncStart, actor_, static_cast<uint64_t>(kind), j.value());
   Sector checkpoint = j;
@@ -102,7 +112,7 @@ sim::Task Mddev::md_do_sync(SyncKind kind) {
       if (kind == SyncKind::resync) resync_offset_ = j;
       if (kind == SyncKind::recovery)
         for (Member& m : members_)
-          if (m.writable() && !m.in_sync) m.recovery_offset = j;
+          if (m.writable() && !m.in_sync && rebuilding[m.index]) m.recovery_offset = j;
       set_sb_change(false);
     }
     // sync_speed_max: sleep until the average since the mark is under the limit.
@@ -126,7 +136,7 @@ sim::Task Mddev::md_do_sync(SyncKind kind) {
   bool devs = false;
   if (kind == SyncKind::recovery) {
     for (Member& m : members_) {
-      if (!m.writable() || m.in_sync) continue;
+      if (!m.writable() || m.in_sync || !rebuilding[m.index]) continue;
       if (completed) {
         m.in_sync = true;
         m.recovery_offset = Sector::max();

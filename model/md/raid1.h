@@ -99,6 +99,10 @@ class Raid1 final : public Personality {
                                   const std::vector<uint8_t>& unreadable);
   sim::ValueTask<bool> fix_sync_read_error(Sector s, SectorCount n, std::vector<uint64_t>& words,
                                            std::vector<uint8_t>& unreadable);
+  // fix_sync_read_error's write-back of a good page to a mirror that failed
+  // to read it; true when a bad block was recorded instead.
+  sim::ValueTask<bool> write_back_page(int member, Sector at, uint64_t len, const std::vector<uint64_t>& words,
+                                       uint64_t off);
 
   Mddev& md_;
   Barrier barrier_;

@@ -158,7 +158,7 @@ sim::Task Raid10::write_request(std::unique_ptr<MasterIo> io, Plug* plug) {
   std::vector<MemberBio> bios;
   size_t piece = 0;
   for (uint64_t a = s; a < s + n; ++piece) {
-    const uint64_t len = std::min(s + n, (a / g.chunk_sectors + 1) * g.chunk_sectors) - a;
+    const uint64_t len = badblock_cut(a, std::min(s + n, (a / g.chunk_sectors + 1) * g.chunk_sectors) - a);
     r10->piece_ok.push_back(0);
     for (int k = 0; k < g.near_copies; ++k) {
       const int m = slot_member(g.r10_slot(a, k));
@@ -188,6 +188,26 @@ sim::Task Raid10::write_request(std::unique_ptr<MasterIo> io, Plug* plug) {
   // raid1_add_bio_to_plug: flush early at MAX_PLUG_BIO x copies.
   if (plug && plug->count / kMaxPlugBio >= static_cast<uint32_t>(g.near_copies))
     co_await finish_plug(*plug);
+}
+
+uint64_t Raid10::badblock_cut(uint64_t a, uint64_t n) const {
+  // raid10_write_request: a copy whose range starts with a known bad block
+  // is skipped for those bad sectors, one with a bad block further in is
+  // written up to it; the r10bio covers the shortest such prefix and the rest
+  // goes on as the next piece. (Skipping the copy for the whole piece left
+  // it stale outside its bad range: L7.)
+  const RaidGeometry& g = geo();
+  uint64_t max = n;
+  for (int k = 0; k < g.near_copies; ++k) {
+    const int m = slot_member(g.r10_slot(a, k));
+    if (m < 0) continue;
+    const uint64_t dev = g.r10_dev(a, k);
+    const auto bad = md_.members_[m].badblocks.first_overlap(Sector(dev), SectorCount(max));
+    if (!bad) continue;
+    const uint64_t first = bad->start.value(), end = first + bad->count.value();
+    max = std::min(max, first <= dev ? end - dev : first - dev);
+  }
+  return max;
 }
 
 void Raid10::end_write(R10Bio* r10, size_t piece, int member, Sector dev, SectorCount n,

@@ -81,6 +81,9 @@ class Raid10 final : public Personality {
   // enough(): every copy set keeps an In_sync member without `except`.
   bool enough(int except) const;
   // raid10.cc: write path
+  // Length of the r10bio piece starting at array sector a (at most n, inside
+  // one chunk) that known bad blocks allow (raid10_write_request's cut).
+  uint64_t badblock_cut(uint64_t a, uint64_t n) const;
   sim::Task write_request(std::unique_ptr<MasterIo> io, Plug* plug);
   void end_write(R10Bio* r10, size_t piece, int member, Sector dev, SectorCount n,
                  const disk::IoResult& res);
@@ -93,6 +96,16 @@ class Raid10 final : public Personality {
   sim::ValueTask<bool> read_piece(uint64_t a, uint64_t n, uint64_t* out);
   sim::Task fix_read_error(int member, Sector dev, SectorCount n, const std::vector<uint64_t>& good);
   sim::Task sync_window(uint64_t a, uint64_t n, SyncKind kind, bool& ok);
+  // A recovery window with no readable In_sync copy (bad blocks / none).
+  sim::Task recovery_without_source(uint64_t a, uint64_t n, const std::vector<int>& copy,
+                                    const std::vector<uint8_t>& was_in_sync, bool& ok);
+  // A recovery window whose source read failed: page by page (fix_recovery_read_error).
+  sim::Task recover_by_pages(uint64_t a, uint64_t n, int src, const std::vector<int>& copy,
+                             const std::vector<uint8_t>& was_in_sync, bool& ok);
+  // One copy of a sync window: compare / rewrite member m (planned at the
+  // window's start, in slot `slot`) from `base`.
+  sim::Task sync_copy(int m, Sector dev, int slot, bool was_in_sync, const std::vector<uint64_t>& base,
+                      SyncKind kind, bool& ok);
   disk::IoRequest data_req(disk::IoOp op, Sector dev, SectorCount n, disk::IoClass cls) const;
 
   Mddev& md_;

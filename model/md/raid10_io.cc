@@ -110,12 +110,15 @@ sim::ValueTask<SectorCount> Raid10::sync_request(Sector sector, Sector max, Sync
     const int m = slot_member(g.r10_slot(a, k));
     if (m >= 0 && !md_.members_[m].in_sync) recovering = true;
   }
-  // still_degraded: some slot of the ARRAY has no member (raid10_sync_request
-  // scans every mirror). Not just this copy set: an intent chunk larger than
-  // the raid chunk also covers other copy sets, whose missing member needs
-  // the bit at its re-add (F30). Mutant: the pre-fix inverted flag, 3.8 row 25.
-  bool still_degraded = false;
-  for (int r = 0; r < g.raid_disks; ++r)
+  // start_sync's `degraded` is array-wide, as in raid10_sync_request: the
+  // resync passes mddev->degraded (a slot missing or not In_sync), the
+  // recovery its still_degraded (some slot of the array without a working
+  // member; fix 3.8 row 25), so NEEDED survives for a later re-add. A
+  // per-copy-set answer let a pass consume an intent range (a bitmap chunk
+  // larger than the raid chunk, a journal extent) reaching into a set missing
+  // a copy (F30, L6). Mutant: the pre-fix inverted flag, 3.8 row 25.
+  bool still_degraded = kind != SyncKind::recovery && degraded() > 0;
+  for (int r = 0; r < g.raid_disks && kind == SyncKind::recovery; ++r)
     if (slot_member(r) < 0) still_degraded = true;
   if (kind == SyncKind::recovery && md_.config_.mutants.on(Mutant::raid10_still_degraded_inverted))
     still_degraded = false;
@@ -135,8 +138,6 @@ sim::ValueTask<SectorCount> Raid10::sync_request(Sector sector, Sector max, Sync
   }
   co_await intent.cond_end_sync(sector, false);
   co_await barrier_.raise_barrier(Sector(kRaid10BarrierKey));
-  // Fix 3.8 row 25: start_sync gets `degraded` while a slot is missing, so
-  // NEEDED survives for a later re-add.
   const uint64_t limit = std::min<uint64_t>(kResyncSectors, chunk_end - a);
   uint64_t len = 0;
   while (len < limit) {
@@ -144,7 +145,10 @@ sim::ValueTask<SectorCount> Raid10::sync_request(Sector sector, Sector max, Sync
     if (!r.value && !must) break;
     len += std::max<uint64_t>(1, std::min<uint64_t>(r.blocks.value(), limit - len));
   }
+  // raid10_sync_request cuts the window at the copies' known bad blocks
+  // (is_badblock: up to the first one, or past one the window starts in).
   len = std::min(len, limit);
+  if (len > 0) len = badblock_cut(a, len);
   if (len == 0) {
     barrier_.lower_barrier(Sector(kRaid10BarrierKey));
     co_return SectorCount(std::max<uint64_t>(1, std::min<uint64_t>(probe.blocks.value(), (max - sector).value())));
@@ -160,54 +164,145 @@ sim::ValueTask<SectorCount> Raid10::sync_request(Sector sector, Sector max, Sync
 sim::Task Raid10::sync_window(uint64_t a, uint64_t n, SyncKind kind, bool& ok) {
   // Read one In_sync copy; recovering copies are written; In_sync copies are
   // compared and rewritten where they differ (sync_request_write).
+  // The copies are fixed when the window starts (raid10_sync_request builds
+  // one bio per non-Faulty copy): a member failed while the window is in
+  // flight still gets its rewrite, as sync_request_write does not look at
+  // Faulty again. Skipping it instead let the window end successfully and
+  // clear the chunk while that copy differed (L4).
   const RaidGeometry& g = geo();
+  std::vector<int> copy(g.near_copies, -1);
+  std::vector<uint8_t> was_in_sync(g.near_copies, 0);
   int src = -1;
   Sector src_dev;
-  for (int k = 0; k < g.near_copies && src < 0; ++k) {
+  for (int k = 0; k < g.near_copies; ++k) {
     const int m = slot_member(g.r10_slot(a, k));
+    copy[k] = m;
+    was_in_sync[k] = m >= 0 && md_.members_[m].in_sync;
     const Sector dev(g.r10_dev(a, k));
-    if (m >= 0 && md_.members_[m].in_sync && !md_.members_[m].badblocks.overlaps(dev, SectorCount(n))) {
+    if (src < 0 && m >= 0 && md_.members_[m].in_sync && !md_.members_[m].badblocks.overlaps(dev, SectorCount(n))) {
       src = m;
       src_dev = dev;
     }
   }
   if (src < 0) {
-    ok = false;
+    // No In_sync copy readable here. A resync skips the window as done
+    // (raid10_sync_request's giveup: count < 2, nothing aborted); a recovery
+    // with In_sync copies that all have bad blocks here records the window
+    // bad on the recovering copies; with no In_sync copy at all it aborts.
+    // (Aborting every such window left its chunk NEEDED forever: L9d.)
+    if (kind != SyncKind::recovery) co_return;
+    co_await recovery_without_source(a, n, copy, was_in_sync, ok);
     co_return;
   }
   disk::IoResult base =
       co_await md_.member_io(src, data_req(disk::IoOp::read, src_dev, SectorCount(n), disk::IoClass::resync));
+  if (!base.ok() && base.status == disk::IoStatus::media_error && kind == SyncKind::recovery) {
+    co_await recover_by_pages(a, n, src, copy, was_in_sync, ok);
+    co_return;
+  }
   if (!base.ok()) {
     ok = false;
     md_.md_error(src);
     co_return;
   }
-  const bool requested = kind == SyncKind::check || kind == SyncKind::repair;
   for (int k = 0; k < g.near_copies; ++k) {
-    const int m = slot_member(g.r10_slot(a, k));
+    const int m = copy[k];
     if (m < 0 || m == src) continue;
-    const Sector dev(g.r10_dev(a, k));
-    if (md_.members_[m].in_sync) {
-      if (kind == SyncKind::recovery) continue;
-      disk::IoResult other =
-          co_await md_.member_io(m, data_req(disk::IoOp::read, dev, SectorCount(n), disk::IoClass::resync));
-      if (other.ok() && other.words == base.words) continue;
-      if (requested) {
-        uint64_t diff = 0;
-        for (size_t i = 0; i < base.words.size(); ++i)
-          if (!other.ok() || other.words[i] != base.words[i]) ++diff;
-        md_.counters_.mismatch_sectors += diff;
-        if (kind == SyncKind::check) continue;
+    // A copy starting with a known bad block is neither read nor written
+    // (the window was cut so that it is bad for the whole window).
+    if (md_.members_[m].badblocks.overlaps(Sector(g.r10_dev(a, k)), SectorCount(n))) continue;
+    co_await sync_copy(m, Sector(g.r10_dev(a, k)), g.r10_slot(a, k), was_in_sync[k] != 0, base.words, kind, ok);
+  }
+}
+
+sim::Task Raid10::recovery_without_source(uint64_t a, uint64_t n, const std::vector<int>& copy,
+                                          const std::vector<uint8_t>& was_in_sync, bool& ok) {
+  const RaidGeometry& g = geo();
+  bool any_working = false;
+  for (int k = 0; k < g.near_copies; ++k) any_working = any_working || was_in_sync[k] != 0;
+  if (!any_working) {
+    ok = false;  // md: "insufficient working devices for recovery" (MD_RECOVERY_INTR)
+    co_return;
+  }
+  bool recorded = false;
+  for (int k = 0; k < g.near_copies; ++k) {
+    const int m = copy[k];
+    if (m < 0 || was_in_sync[k] != 0) continue;
+    if (md_.members_[m].badblocks.set(Sector(g.r10_dev(a, k)), SectorCount(n))) recorded = true;
+    else ok = false;
+  }
+  if (recorded) md_.set_sb_change(false);
+}
+
+sim::Task Raid10::recover_by_pages(uint64_t a, uint64_t n, int src, const std::vector<int>& copy,
+                                   const std::vector<uint8_t>& was_in_sync, bool& ok) {
+  // fix_recovery_read_error: page by page from the same source. A page read
+  // is written to the recovering copies; a page that cannot be read becomes
+  // a bad block on the source (best effort) and on each recovering copy (a
+  // full list there aborts the window; md aborts the recovery). The source
+  // is not failed. Failing it and skipping the whole window left the
+  // recovered member stale around the bad sectors (L8).
+  constexpr uint64_t kPage = 8;
+  const RaidGeometry& g = geo();
+  int src_k = 0;
+  while (copy[src_k] != src) ++src_k;
+  const uint64_t src_dev = g.r10_dev(a, src_k);
+  bool recorded = false;
+  for (uint64_t off = 0; off < n; off += kPage) {
+    const uint64_t len = std::min(kPage, n - off);
+    const disk::IoResult r = co_await md_.member_io(
+        src, data_req(disk::IoOp::read, Sector(src_dev + off), SectorCount(len), disk::IoClass::resync));
+    if (!r.ok() && r.status != disk::IoStatus::media_error) {
+      ok = false;
+      md_.md_error(src);
+      co_return;
+    }
+    for (int k = 0; k < g.near_copies; ++k) {
+      const int m = copy[k];
+      if (m < 0 || m == src || was_in_sync[k] != 0) continue;
+      const Sector dev(g.r10_dev(a, k) + off);
+      if (r.ok()) {
+        co_await sync_copy(m, dev, g.r10_slot(a, k), false, r.words, SyncKind::recovery, ok);
+      } else if (md_.members_[m].badblocks.set(dev, SectorCount(len))) {
+        recorded = true;
+      } else {
+        ok = false;
       }
     }
-    disk::IoRequest wr = data_req(disk::IoOp::write, dev, SectorCount(n), disk::IoClass::resync);
-    wr.payload.stamps = base.words;
-    disk::IoResult w = co_await md_.member_io(m, std::move(wr));
-    if (!w.ok()) {
-      ok = false;
-      md_.members_[m].write_error_seen = true;
-      md_.md_error(m);
+    if (!r.ok() && md_.members_[src].badblocks.set(Sector(src_dev + off), SectorCount(len))) recorded = true;
+  }
+  if (recorded) md_.set_sb_change(false);
+}
+
+sim::Task Raid10::sync_copy(int m, Sector dev, int slot, bool was_in_sync, const std::vector<uint64_t>& base,
+                            SyncKind kind, bool& ok) {
+  Member& mem = md_.members_[m];
+  // Removed (and maybe re-added elsewhere) meanwhile: md cannot get here (an
+  // rdev with sync IO pending is not removable); abort the window instead.
+  if (!mem.present || mem.raid_disk != slot) {
+    ok = false;
+    co_return;
+  }
+  const SectorCount n(base.size());
+  if (was_in_sync) {
+    if (kind == SyncKind::recovery) co_return;
+    disk::IoResult other = co_await md_.member_io(m, data_req(disk::IoOp::read, dev, n, disk::IoClass::resync));
+    if (other.ok() && other.words == base) co_return;
+    if (kind == SyncKind::check || kind == SyncKind::repair) {
+      uint64_t diff = 0;
+      for (size_t i = 0; i < base.size(); ++i)
+        if (!other.ok() || other.words[i] != base[i]) ++diff;
+      md_.counters_.mismatch_sectors += diff;
+      if (kind == SyncKind::check) co_return;
     }
+  }
+  disk::IoRequest wr = data_req(disk::IoOp::write, dev, n, disk::IoClass::resync);
+  wr.payload.stamps = base;
+  disk::IoResult w = co_await md_.member_io(m, std::move(wr));
+  if (!w.ok()) {
+    ok = false;
+    mem.write_error_seen = true;
+    md_.md_error(m);
   }
 }
 

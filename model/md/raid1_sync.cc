@@ -171,6 +171,7 @@ sim::ValueTask<bool> Raid1::fix_sync_read_error(Sector s, SectorCount n, std::ve
     const uint64_t len = std::min(kPage, n.value() - off);
     const Sector at = s + SectorCount(off);
     bool got = false;
+    std::vector<int> failed;  // mirrors whose read of this page failed
     for (size_t i = 0; i < md_.members_.size() && !got; ++i) {
       const Member& m = md_.members_[i];
       if (!m.writable() || !m.in_sync || m.badblocks.overlaps(at, SectorCount(len))) continue;
@@ -180,11 +181,21 @@ sim::ValueTask<bool> Raid1::fix_sync_read_error(Sector s, SectorCount n, std::ve
       rd.count = SectorCount(len);
       rd.io_class = disk::IoClass::resync;
       const disk::IoResult r = co_await md_.member_io(m.index, std::move(rd));
-      if (!r.ok()) continue;
+      if (!r.ok()) {
+        failed.push_back(m.index);
+        continue;
+      }
       std::copy(r.words.begin(), r.words.end(), words.begin() + static_cast<ptrdiff_t>(off));
       got = true;
     }
-    if (got) continue;
+    if (got) {
+      // "write it back": the good page goes to each mirror that failed to
+      // read it (the source is not among the later sync writes); a failed
+      // write records a bad block (r1_sync_page_io). Without it the source
+      // kept stale data under a latent bad sector (raid1 hunt at 20000).
+      for (int f : failed) recorded = co_await write_back_page(f, at, len, words, off) || recorded;
+      continue;
+    }
     std::fill_n(unreadable.begin() + static_cast<ptrdiff_t>(off), len, uint8_t{1});
     for (Member& m : md_.members_) {
       if (!m.writable()) continue;
@@ -197,6 +208,25 @@ sim::ValueTask<bool> Raid1::fix_sync_read_error(Sector s, SectorCount n, std::ve
   }
   if (recorded) md_.set_sb_change(false);
   co_return true;
+}
+
+sim::ValueTask<bool> Raid1::write_back_page(int member, Sector at, uint64_t len, const std::vector<uint64_t>& words,
+                                            uint64_t off) {
+  // Returns whether a bad block was recorded.
+  Member& m = md_.members_[member];
+  if (!m.writable()) co_return false;
+  disk::IoRequest wr;
+  wr.sector = md_.data_offset() + SectorCount(at.value());
+  wr.count = SectorCount(len);
+  wr.io_class = disk::IoClass::resync;
+  wr.payload.stamps.assign(words.begin() + static_cast<ptrdiff_t>(off),
+                           words.begin() + static_cast<ptrdiff_t>(off + len));
+  const disk::IoResult w = co_await md_.member_io(member, std::move(wr));
+  if (w.ok()) co_return false;
+  m.write_error_seen = true;
+  if (m.badblocks.set(at, SectorCount(len))) co_return true;
+  md_.md_error(member);
+  co_return false;
 }
 
 }  // namespace mdsim::md

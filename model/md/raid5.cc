@@ -223,6 +223,10 @@ sim::ValueTask<SectorCount> Raid5::sync_request(Sector sector, Sector max, SyncK
   co_return SectorCount(len);
 }
 
+namespace {
+constexpr uint64_t kStripeSectors = 8;  // STRIPE_SIZE (4 KiB)
+}  // namespace
+
 sim::Task Raid5::sync_window(uint64_t dev, uint64_t n, SyncKind kind, bool& ok) {
   const int disks = geo().raid_disks;
   const uint64_t row = dev / geo().chunk_sectors;
@@ -245,6 +249,14 @@ sim::Task Raid5::sync_window(uint64_t dev, uint64_t n, SyncKind kind, bool& ok) 
     reads.push_back(Op{m, data_req(disk::IoOp::read, dev, n, disk::IoClass::resync), {}});
   }
   if (kind != SyncKind::recovery) target = pslot;
+  if (bad_slot >= 0 && n > kStripeSectors) {
+    // md syncs 4 KiB stripes: only the stripes with the bad block are left
+    // alone (resync) or recorded bad (recovery); the others are synced. The
+    // whole window used to be skipped (L9g).
+    for (uint64_t off = 0; off < n && ok; off += kStripeSectors)
+      co_await sync_window(dev + off, std::min(kStripeSectors, n - off), kind, ok);
+    co_return;
+  }
   if (bad_slot >= 0) {
     // analyse_stripe counts a bad-blocked device as failed for the stripe.
     // A resync leaves such a row alone (handle_parity_checks5 with one
@@ -258,6 +270,13 @@ sim::Task Raid5::sync_window(uint64_t dev, uint64_t n, SyncKind kind, bool& ok) 
     co_return;
   }
   co_await run_all(reads);
+  if (kind == SyncKind::recovery) {
+    for (const Op& op : reads)
+      if (!op.res.ok() && op.res.status == disk::IoStatus::media_error) {
+        co_await recover_by_pages(dev, n, reads, target, ok);
+        co_return;
+      }
+  }
   std::vector<uint64_t> x(n, 0);
   std::vector<uint64_t> parity;
   for (Op& op : reads) {
@@ -291,6 +310,51 @@ sim::Task Raid5::sync_window(uint64_t dev, uint64_t n, SyncKind kind, bool& ok) 
   wr.payload.stamps = std::move(x);
   disk::IoResult w = co_await md_.member_io(tm, std::move(wr));
   if (!w.ok() && !record_write_error(tm, dev, n)) ok = false;
+}
+
+sim::Task Raid5::recover_by_pages(uint64_t dev, uint64_t n, const std::vector<Op>& reads, int target, bool& ok) {
+  // A recovery read error: md works in 4 KiB stripes (raid5_end_read_request
+  // records the unreadable page as a bad block, handle_failed_sync records
+  // the stripe bad on the rebuilt member); every other stripe of the window
+  // is rebuilt. Failing the source and aborting the whole window left the
+  // rebuilt member stale around the bad sectors (L9f).
+  bool recorded = false;
+  for (uint64_t off = 0; off < n; off += kStripeSectors) {
+    const uint64_t len = std::min(kStripeSectors, n - off);
+    std::vector<uint64_t> x(len, 0);
+    bool good = true;
+    for (const Op& src : reads) {
+      const disk::IoResult r = co_await md_.member_io(
+          src.member, data_req(disk::IoOp::read, dev + off, len, disk::IoClass::resync));
+      if (r.ok()) {
+        for (uint64_t i = 0; i < len; ++i) x[i] ^= r.words[i];
+        continue;
+      }
+      if (r.status != disk::IoStatus::media_error) {
+        ok = false;
+        md_.md_error(src.member);
+        co_return;
+      }
+      good = false;
+      if (md_.members_[src.member].badblocks.set(Sector(dev + off), SectorCount(len))) recorded = true;
+      else md_.md_error(src.member);
+    }
+    const int tm = slot_member(target);
+    if (tm < 0) {
+      ok = false;
+      co_return;
+    }
+    if (!good) {
+      if (md_.members_[tm].badblocks.set(Sector(dev + off), SectorCount(len))) recorded = true;
+      else ok = false;
+      continue;
+    }
+    disk::IoRequest wr = data_req(disk::IoOp::write, dev + off, len, disk::IoClass::resync);
+    wr.payload.stamps = std::move(x);
+    const disk::IoResult w = co_await md_.member_io(tm, std::move(wr));
+    if (!w.ok() && !record_write_error(tm, dev + off, len)) ok = false;
+  }
+  if (recorded) md_.set_sb_change(false);
 }
 
 }  // namespace mdsim::md

@@ -151,16 +151,10 @@ TEST(Raid1Errors, ReadErrorRepairedFromMirror) {
 TEST(Raid1Errors, WriteErrorBecomesBadBlockBeforeCompletion) {
   testing::MdRig rig(32, config(md::IntentType::bitmap), small_disk());
   rig.run_for(sim::Duration::s(1));
-  const uint64_t off = rig.array->data_offset().value();
-  rig.disks[1]->add_write_error_range({Sector(off + 2000), SectorCount(8)});
-  int64_t bb_written_ns = -1;
-  rig.array->set_member_io_hook([&](int m, const disk::IoRequest& r) {
-    if (m == 1 && r.io_class == IoClass::badblocks) bb_written_ns = rig.now().ns();
-  });
-  auto w = rig.write(2000, 8);
-  ASSERT_TRUE(w.ok);
-  ASSERT_GE(bb_written_ns, 0);
-  EXPECT_GT(w.completed.ns(), bb_written_ns);
+  const auto e = rig.write_over_write_error(1, 2000, 2000, 8);
+  ASSERT_TRUE(e.result.ok);
+  ASSERT_GE(e.badblocks_written_ns, 0);
+  EXPECT_GT(e.result.completed.ns(), e.badblocks_written_ns);
   const auto ms = rig.array->members();
   EXPECT_FALSE(ms[1].faulty);
   EXPECT_TRUE(ms[1].write_error_seen);

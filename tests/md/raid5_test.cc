@@ -327,17 +327,12 @@ namespace {
 TEST(Raid5WriteError, DataWriteErrorRecordsBadBlockAndReadsRebuild) {
   testing::MdRig rig(231, config(md::IntentType::bitmap), small_disk());
   rig.run_for(sim::Duration::s(1));
-  const uint64_t off = rig.array->data_offset().value();
   // Row 0 (4 members): parity on slot 3, data index 1 on slot 1.
-  rig.disks[1]->add_write_error_range({Sector(off + 8), SectorCount(8)});
-  int64_t bb_ns = -1;
-  rig.array->set_member_io_hook([&](int m, const disk::IoRequest& r) {
-    if (m == 1 && r.io_class == disk::IoClass::badblocks) bb_ns = rig.now().ns();
-  });
-  auto w = rig.write(kChunk + 8, 8);
+  const auto e = rig.write_over_write_error(1, 8, kChunk + 8, 8);
+  const auto& w = e.result;
   ASSERT_TRUE(w.ok);
-  ASSERT_GE(bb_ns, 0);
-  EXPECT_GT(w.completed.ns(), bb_ns);
+  ASSERT_GE(e.badblocks_written_ns, 0);
+  EXPECT_GT(w.completed.ns(), e.badblocks_written_ns);
   const auto members = rig.array->members();
   EXPECT_FALSE(members[1].faulty);
   EXPECT_TRUE(members[1].in_sync);

@@ -62,6 +62,20 @@ md::UserResult MdRig::read(uint64_t sector, uint64_t count) {
   return io({md::UserOp::read, disk::Sector(sector), disk::SectorCount(count)});
 }
 
+MdRig::ErroredWrite MdRig::write_over_write_error(int member, uint64_t dev_sector, uint64_t array_sector,
+                                                 uint64_t count) {
+  const uint64_t off = array->data_offset().value();
+  disks.at(member)->add_write_error_range({disk::Sector(off + dev_sector), disk::SectorCount(count)});
+  ErroredWrite out;
+  array->set_member_io_hook([&out, member, this](int m, const disk::IoRequest& r) {
+    if (m == member && r.io_class == disk::IoClass::badblocks && out.badblocks_written_ns < 0)
+      out.badblocks_written_ns = now().ns();
+  });
+  out.result = write(array_sector, count);
+  array->set_member_io_hook(nullptr);
+  return out;
+}
+
 std::vector<disk::DiskImage> MdRig::crash_media() const {
   std::vector<disk::DiskImage> out;
   for (const auto& d : disks) out.push_back(d->capture().media);

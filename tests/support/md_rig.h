@@ -38,6 +38,15 @@ struct MdRig {
   // Compare member data areas over [0, sync_size) sector by sector (current
   // contents). Returns the number of differing sectors between member 0 and m.
   uint64_t mirror_diff(int m, uint64_t sectors) const;
+  // A write over a persistent write error on `member` (member data sectors
+  // [dev_sector, dev_sector + count)): returns the write's result and when
+  // that member's bad-block log write was submitted (-1: never).
+  struct ErroredWrite {
+    md::UserResult result;
+    int64_t badblocks_written_ns = -1;
+  };
+  ErroredWrite write_over_write_error(int member, uint64_t dev_sector, uint64_t array_sector,
+                                      uint64_t count);
 };
 
 }  // namespace mdsim::testing
