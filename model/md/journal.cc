@@ -219,22 +219,44 @@ sim::Task Journal::start_write(Sector offset, SectorCount sectors) {
   if (sectors.value() == 0) co_return;
   SIM_ASSERT(offset + sectors <= Sector(0) + host_.sync_size());
   pending_.push_back(Bio{offset, sectors});
+  ++unslotted_[{offset.value(), sectors.value()}];
   commit_.note_change();
   if (host_.degraded()) set_missing(offset, sectors);
 }
 
 void Journal::end_write(Sector offset, SectorCount sectors) {
   if (sectors.value() == 0) return;
+  // A write that completed while degraded may be missing on the absent member.
+  if (host_.degraded()) set_missing(offset, sectors);
+  if (end_unslotted(offset, sectors)) return;
   auto it = bio_slot_.find({offset.value(), sectors.value()});
   SIM_ASSERT_MSG(it != bio_slot_.end() && !it->second.empty(), "journal: end_write without unplug");
   const uint32_t slot = it->second.front();
   it->second.pop_front();
   if (it->second.empty()) bio_slot_.erase(it);
-  // A write that completed while degraded may be missing on the absent member.
-  if (host_.degraded()) set_missing(offset, sectors);
   if (opts_.mutants.on(Mutant::journal_zero_before_all_mirrors) && slots_[slot].live == 0) return;
   SIM_ASSERT(slots_[slot].live > 0);
   if (--slots_[slot].live == 0) slot_wq_.wake_all();
+}
+
+// A bio that ends before its round gave it a slot had no data submitted (the
+// data waits for the round): raid1/raid10 end a write with no writable target
+// at once (every mirror failed or bad there; F18). Its entry is dropped. When
+// bios of the same range are both slotted and unslotted, the unslotted entry
+// is the one dropped whichever bio ended: the ranges are equal, so the slot
+// kept live covers the bio still in flight, and the one dropped was never
+// needed by data already submitted.
+bool Journal::end_unslotted(Sector offset, SectorCount sectors) {
+  const std::pair<uint64_t, uint64_t> key{offset.value(), sectors.value()};
+  auto u = unslotted_.find(key);
+  if (u == unslotted_.end()) return false;
+  if (--u->second == 0) unslotted_.erase(u);
+  // Still queued: leave it out of the next round (a round in progress finds
+  // no unslotted entry for it and assigns no slot).
+  auto p = std::find_if(pending_.begin(), pending_.end(),
+                        [&](const Bio& b) { return b.offset == offset && b.sectors == sectors; });
+  if (p != pending_.end()) pending_.erase(p);
+  return true;
 }
 
 // Discards are writes as far as mirror consistency goes.
@@ -270,11 +292,16 @@ sim::Task Journal::write_round() {
   std::vector<jrnl::Entry> cur;
   std::vector<Bio> cur_bios;
   auto close = [&](uint32_t slot) {
-    for (const Bio& b : cur_bios) bio_slot_[{b.offset.value(), b.sectors.value()}].push_back(slot);
-    // Mutant: the slot counts as released at once, so it can be reused or
-    // zeroed while its data is still in flight.
-    if (!opts_.mutants.on(Mutant::journal_zero_before_all_mirrors))
-      slots_[slot].live += static_cast<uint32_t>(cur_bios.size());
+    for (const Bio& b : cur_bios) {
+      const std::pair<uint64_t, uint64_t> key{b.offset.value(), b.sectors.value()};
+      auto u = unslotted_.find(key);
+      if (u == unslotted_.end()) continue;  // ended while the round ran (no data)
+      if (--u->second == 0) unslotted_.erase(u);
+      bio_slot_[key].push_back(slot);
+      // Mutant: the slot counts as released at once, so it can be reused or
+      // zeroed while its data is still in flight.
+      if (!opts_.mutants.on(Mutant::journal_zero_before_all_mirrors)) ++slots_[slot].live;
+    }
     fills.emplace_back(slot, std::move(cur));
     cur.clear();
     cur_bios.clear();
