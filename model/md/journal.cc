@@ -205,7 +205,14 @@ sim::Task Journal::load(Sector resync_offset) {
       missing_[k] |= o[moff + k];
     }
   if (std::find(missing_dirty_.begin(), missing_dirty_.end(), true) != missing_dirty_.end()) commit_.note_change();
-  if (stale_) add_sync_range(0, host_.sync_size().value());
+  // Stale ("bitmap file is out of date -- forcing full recovery"): the
+  // kernel sets every bit but marks NEEDED only the chunks ending at or past
+  // `start`, and md_do_sync resumes at the checkpoint: below it md already
+  // knows the mirrors agree. Everything from `start` on is resynced (F20: a
+  // clean round that stepped events back reached the journal but not every
+  // md superblock, so the record looked stale; resyncing from 0 left the
+  // range below the checkpoint dirty for ever).
+  if (stale_) add_sync_range(start.value(), host_.sync_size().value());
   loaded_ = true;
   if (needs_sync()) host_.request_resync();
 }
