@@ -322,10 +322,6 @@ sim::Task Journal::write_round() {
     cur_bios.push_back(b);
   }
   if (!cur.empty()) close(co_await take_slot(taken));
-  // Missing-set bits first: a slot reused or cleared below may be the only
-  // record of a degraded write until they are durable.
-  if (!opts_.mutants.on(Mutant::journal_degraded_not_recorded))
-    co_await write_batch(host_, missing_writes(false), &media_);
   std::vector<MetaWrite> writes;
   std::vector<std::pair<uint32_t, std::vector<jrnl::Entry>>> done;
   for (auto& [slot, es] : fills) {
@@ -334,29 +330,45 @@ sim::Task Journal::write_round() {
     ++slot_writes_;
     done.emplace_back(slot, std::move(es));
   }
+  // The slots to zero are chosen before the missing-set snapshot below, as
+  // the reused ones were: a bio ending (or a resync releasing its held slots)
+  // while the missing-set blocks are being written sets bits the snapshot
+  // lacks, so its slot must wait for the next round (F21).
   if (clear_requested_) {
     clear_requested_ = false;
-    // Contiguous runs of released, non-empty slots: one zeroing write each.
-    for (uint32_t i = 0; i < geo_.ring_slots;) {
-      auto clearable = [&](uint32_t k) {
-        const bool live_ok = slots_[k].live == 0 || opts_.mutants.on(Mutant::journal_zero_before_all_mirrors);
-        return !taken[k] && live_ok && !slots_[k].held && !slots_[k].media.empty();
-      };
-      if (!clearable(i)) { ++i; continue; }
-      uint32_t j = i;
-      while (j < geo_.ring_slots && clearable(j)) done.emplace_back(j++, std::vector<jrnl::Entry>{});
-      writes.push_back(MetaWrite{SectorCount(geo_.ring_offset_sectors() + i * (geo_.io_size / 512)),
-                                 std::vector<uint8_t>(static_cast<size_t>(j - i) * geo_.io_size, 0)});
-      ++clear_writes_;
-      i = j;
-    }
+    add_clears(taken, writes, done);
   }
+  // Missing-set bits first: a slot reused or cleared below may be the only
+  // record of a degraded write until they are durable.
+  if (!opts_.mutants.on(Mutant::journal_degraded_not_recorded))
+    co_await write_batch(host_, missing_writes(false), &media_);
   if (opts_.mutants.on(Mutant::journal_no_fua)) {
     co_await write_without_fua(std::move(writes));
   } else {
     co_await write_batch(host_, std::move(writes), &media_);
   }
   for (auto& [slot, es] : done) slots_[slot].media = std::move(es);
+}
+
+// Contiguous runs of released, non-empty slots: one zeroing write each.
+void Journal::add_clears(const std::vector<bool>& taken, std::vector<MetaWrite>& writes,
+                         std::vector<std::pair<uint32_t, std::vector<jrnl::Entry>>>& done) {
+  auto clearable = [&](uint32_t k) {
+    const bool live_ok = slots_[k].live == 0 || opts_.mutants.on(Mutant::journal_zero_before_all_mirrors);
+    return !taken[k] && live_ok && !slots_[k].held && !slots_[k].media.empty();
+  };
+  for (uint32_t i = 0; i < geo_.ring_slots;) {
+    if (!clearable(i)) {
+      ++i;
+      continue;
+    }
+    uint32_t j = i;
+    while (j < geo_.ring_slots && clearable(j)) done.emplace_back(j++, std::vector<jrnl::Entry>{});
+    writes.push_back(MetaWrite{SectorCount(geo_.ring_offset_sectors() + i * (geo_.io_size / 512)),
+                               std::vector<uint8_t>(static_cast<size_t>(j - i) * geo_.io_size, 0)});
+    ++clear_writes_;
+    i = j;
+  }
 }
 
 // Mutant journal_no_fua: the slot writes go to every target as plain writes

@@ -80,6 +80,8 @@ class Journal final : public IntentBackend {
 
   sim::Task write_round();
   sim::ValueTask<uint32_t> take_slot(std::vector<bool>& taken);
+  void add_clears(const std::vector<bool>& taken, std::vector<MetaWrite>& writes,
+                  std::vector<std::pair<uint32_t, std::vector<jrnl::Entry>>>& done);
   bool end_unslotted(Sector offset, SectorCount sectors);
   void add_sync_range(uint64_t start, uint64_t end);
   void set_missing(Sector offset, SectorCount sectors);
