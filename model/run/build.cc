@@ -100,6 +100,7 @@ workload::JobSpec job_spec(const scenario::WorkloadConfig& w) {
   j.number_ios = w.ios;
   j.runtime = sim::Duration::ns(w.runtime_ns);
   j.fsync_blocks = w.fsync;
+  j.sync_writes = w.sync;
   workload::validate_job(j);
   return j;
 }
