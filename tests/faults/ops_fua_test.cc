@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "faults/explore.h"
+#include "faults/ops_gen.h"
 #include "faults/ops_runner.h"
 
 namespace mdsim::faults {
@@ -60,6 +61,30 @@ INSTANTIATE_TEST_SUITE_P(Backends, OpsFuaExplore,
                                            std::pair{md::IntentType::journal, 1},
                                            std::pair{md::IntentType::llbitmap, 10},
                                            std::pair{md::IntentType::ours, 5}));
+
+// Generated lists with FUA / PREFLUSH writes (GenConfig::user_flags) on the
+// clean engine: every property holds (long runs: mdsim_clean_hunt BACKEND N
+// SEED 1 1). The flags must really be generated.
+TEST_P(OpsFuaExplore, GeneratedListsWithFlagsHoldEveryProperty) {
+  const auto [type, level] = GetParam();
+  GenConfig gen;
+  gen.array_sectors = 32768;
+  gen.level = level;
+  gen.disks = level == 1 ? 2 : (level == 10 ? 4 : 3);
+  gen.raid_chunk_sectors = level == 1 ? 1024 : 128;
+  gen.user_flags = true;
+  sim::Prng rng(sim::mix64(static_cast<uint64_t>(type) * 31 + static_cast<uint64_t>(level)));
+  uint64_t fua = 0, preflush = 0;
+  for (int c = 0; c < 120; ++c) {
+    const std::vector<Op> ops = generate_ops(rng, gen);
+    for (const Op& op : ops) fua += op.fua, preflush += op.preflush;
+    OpsRunner r(setup(type, level));
+    const RunOutcome out = r.run(ops);
+    ASSERT_FALSE(out.failed) << "case " << c << "\n" << out.failure->text();
+  }
+  EXPECT_GT(fua, 0u);
+  EXPECT_GT(preflush, 0u);
+}
 
 }  // namespace
 }  // namespace mdsim::faults
