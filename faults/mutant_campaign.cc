@@ -14,6 +14,8 @@ namespace mdsim::faults {
 
 namespace {
 
+constexpr uint64_t kLevelRaidChunk = 128;  // sectors: 64 KiB raid chunks, many rows
+
 md::IntentType backend_of(md::Mutant m) {
   const std::string_view b = md::mutant_backend(m);
   if (b == "none") return md::IntentType::none;
@@ -86,8 +88,31 @@ OpsSetup campaign_setup(md::Mutant m, uint64_t seed) {
   // of these arrays is one page, rewritten whole at every superblock round, so
   // a rebuilding member's copy is always current there (mutant equivalent).
   if (m == md::Mutant::load_from_rebuilding) s.intent.type = md::IntentType::llbitmap;
+  // Level mutants run on the level suites' arrays (harness_levels_prop_test):
+  // raid5 on 3 members, raid10 near-2 on 4, 64 KiB raid chunks. The raid10
+  // bug only loses a bit that covers another copy set's missing member, so
+  // its intent chunk spans two raid chunks (two copy sets).
+  s.level = md::mutant_level(m);
+  if (s.level != 1) {
+    s.disks = s.level == 5 ? 3 : 4;
+    s.size_bytes = 8ull << 20;
+    s.raid_chunk_sectors = kLevelRaidChunk;
+  }
+  if (s.level == 10) s.intent.chunk_bytes = 2 * kLevelRaidChunk * 512;
   s.mutants.set(m);
   return s;
+}
+
+GenConfig campaign_gen(const OpsSetup& s) {
+  GenConfig gen;
+  gen.level = s.level;
+  gen.disks = s.disks;
+  const uint64_t member_sectors = s.size_bytes / 512;
+  gen.array_sectors = s.level == 5    ? member_sectors * (s.disks - 1)
+                      : s.level == 10 ? member_sectors * s.disks / 2
+                                      : member_sectors;
+  if (s.level != 1) gen.raid_chunk_sectors = s.raid_chunk_sectors;
+  return gen;
 }
 
 MutantResult run_mutant(md::Mutant m, const CampaignConfig& cfg) {
@@ -102,8 +127,7 @@ MutantResult run_mutant(md::Mutant m, const CampaignConfig& cfg) {
   }
   OpsSetup without = with;
   without.mutants = md::MutantSet();
-  GenConfig gen;
-  gen.array_sectors = with.size_bytes / 512;
+  const GenConfig gen = campaign_gen(with);
   // Media errors (bad blocks, write errors) are in the mix for every mutant
   // since F2 was fixed; kills stay differential.
   const double t0 = cfg.clock_s();

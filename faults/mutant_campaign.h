@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "faults/ops.h"
+#include "faults/ops_gen.h"
 #include "model/md/mutants.h"
 
 namespace mdsim::faults {
@@ -43,6 +44,8 @@ struct MutantResult {
 
 // The setup a mutant runs on: its backend, a small array, fixed seed.
 OpsSetup campaign_setup(md::Mutant m, uint64_t seed);
+// The generator a setup's campaign uses (level, members, array size).
+GenConfig campaign_gen(const OpsSetup& s);
 bool backend_available(md::IntentType t);
 
 MutantResult run_mutant(md::Mutant m, const CampaignConfig& cfg);

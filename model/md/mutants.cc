@@ -66,6 +66,12 @@ constexpr std::array<MutantInfo, kMutantCount> kMutants{{
     {Mutant::ours_skip_intent_for_overwrite, "ours_skip_intent_for_overwrite", "ours",
      "an overwrite of a chunk already dirty in memory skips the unplug while its block write "
      "may still be in flight"},
+    {Mutant::raid5_fill_ignores_unsynced, "raid5_fill_ignores_unsynced", "llbitmap",
+     "raid5 need_this_block ignores blocks_synced: a degraded write to a row the llbitmap has not "
+     "synced finds no block to read and the stripe is handled again and again (IO hang)"},
+    {Mutant::raid10_still_degraded_inverted, "raid10_still_degraded_inverted", "bitmap",
+     "raid10 recovery passes degraded = false to start_sync while a slot is still missing, so "
+     "NEEDED bits a later re-add needs are cleared"},
 }};
 
 const MutantInfo& info(Mutant m) { return kMutants[static_cast<size_t>(m)]; }
@@ -75,6 +81,12 @@ const MutantInfo& info(Mutant m) { return kMutants[static_cast<size_t>(m)]; }
 std::string_view mutant_name(Mutant m) { return info(m).name; }
 std::string_view mutant_description(Mutant m) { return info(m).description; }
 std::string_view mutant_backend(Mutant m) { return info(m).backend; }
+
+int mutant_level(Mutant m) {
+  if (m == Mutant::raid5_fill_ignores_unsynced) return 5;
+  if (m == Mutant::raid10_still_degraded_inverted) return 10;
+  return 1;
+}
 
 std::optional<Mutant> mutant_from_name(std::string_view name) {
   for (const MutantInfo& i : kMutants)

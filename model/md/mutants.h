@@ -52,6 +52,9 @@ enum class Mutant : uint8_t {
   journal_no_fua,                    // journal slot writes go out without PREFLUSH|FUA
   journal_recovery_skips_last,       // recovery drops the newest entry of the newest slot
   ours_skip_intent_for_overwrite,    // an overwrite of a chunk dirty in memory skips the unplug
+  // --- raid5 / raid10 (md-internals 3.8 rows 5 and 25) --------------------
+  raid5_fill_ignores_unsynced,       // degraded write to an unsynced llbitmap row finds no block to read: spins
+  raid10_still_degraded_inverted,    // raid10 recovery tells start_sync "not degraded" with a slot missing
   count_
 };
 
@@ -63,6 +66,8 @@ std::string_view mutant_name(Mutant m);
 std::string_view mutant_description(Mutant m);
 // The intent backend a mutant lives in ("any", "bitmap", "llbitmap", "journal", "ours").
 std::string_view mutant_backend(Mutant m);
+// The raid level whose code path a mutant changes (1 for the shared ones).
+int mutant_level(Mutant m);
 std::optional<Mutant> mutant_from_name(std::string_view name);
 std::vector<Mutant> all_mutants();
 

@@ -106,12 +106,19 @@ sim::ValueTask<SectorCount> Raid10::sync_request(Sector sector, Sector max, Sync
   const bool requested = kind == SyncKind::check || kind == SyncKind::repair;
   // Recovery only visits chunks with a copy on a recovering member.
   bool recovering = false;
-  bool still_degraded = false;
   for (int k = 0; k < g.near_copies; ++k) {
     const int m = slot_member(g.r10_slot(a, k));
-    if (m < 0) still_degraded = true;
-    else if (!md_.members_[m].in_sync) recovering = true;
+    if (m >= 0 && !md_.members_[m].in_sync) recovering = true;
   }
+  // still_degraded: some slot of the ARRAY has no member (raid10_sync_request
+  // scans every mirror). Not just this copy set: an intent chunk larger than
+  // the raid chunk also covers other copy sets, whose missing member needs
+  // the bit at its re-add (F30). Mutant: the pre-fix inverted flag, 3.8 row 25.
+  bool still_degraded = false;
+  for (int r = 0; r < g.raid_disks; ++r)
+    if (slot_member(r) < 0) still_degraded = true;
+  if (kind == SyncKind::recovery && md_.config_.mutants.on(Mutant::raid10_still_degraded_inverted))
+    still_degraded = false;
   if (kind == SyncKind::recovery && !recovering) co_return SectorCount(chunk_end - a);
   const bool must = fullsync_ || requested;
   if (kind == SyncKind::resync && degraded() == 0) {
@@ -128,8 +135,8 @@ sim::ValueTask<SectorCount> Raid10::sync_request(Sector sector, Sector max, Sync
   }
   co_await intent.cond_end_sync(sector, false);
   co_await barrier_.raise_barrier(Sector(kRaid10BarrierKey));
-  // Fix 3.8 row 25: start_sync gets `degraded` = a copy of this set is
-  // missing, so NEEDED survives for a later re-add.
+  // Fix 3.8 row 25: start_sync gets `degraded` while a slot is missing, so
+  // NEEDED survives for a later re-add.
   const uint64_t limit = std::min<uint64_t>(kResyncSectors, chunk_end - a);
   uint64_t len = 0;
   while (len < limit) {

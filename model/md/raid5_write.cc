@@ -122,10 +122,13 @@ sim::Task Raid5::row_write(R5Bio* bio, uint64_t row) {
     rcw_reads += len - w[i].len();
   }
   // raid5's need_this_block asks blocks_synced for every stripe it touches.
-  bool synced = true;
   const uint64_t ic = std::max<uint64_t>(1, md_.intent_->chunk_sectors().value());
-  for (uint64_t x = lo / ic * ic; x < hi && synced; x += ic)
-    synced = md_.intent_->blocks_synced(Sector(std::max(x, lo)));
+  auto row_synced = [&] {
+    for (uint64_t x = lo / ic * ic; x < hi; x += ic)
+      if (!md_.intent_->blocks_synced(Sector(std::max(x, lo)))) return false;
+    return true;
+  };
+  bool synced = row_synced();
   std::vector<uint8_t> missing;  // unreadable over [lo, hi), by slot
   int nmissing = 0;
   std::vector<std::vector<uint64_t>> old;  // old contents per slot over [lo, hi)
@@ -144,6 +147,17 @@ sim::Task Raid5::row_write(R5Bio* bio, uint64_t row) {
       co_return;
     }
     const Mode mode = plan_mode(full, nmissing, synced, rmw_reads, rcw_reads);
+    if (mode != Mode::full && nmissing == 1 && !synced &&
+        md_.config_.mutants.on(Mutant::raid5_fill_ignores_unsynced)) {
+      // Before 3.8 row 5 (cd1635d8) need_this_block did not ask blocks_synced:
+      // handle_stripe went to handle_stripe_fill for the forced rcw, which
+      // then asked for no block, so the stripe was handled again and again
+      // without IO. Here it is re-handled whenever a row unlocks.
+      co_await row_wq_.wait();
+      synced = row_synced();
+      again = true;
+      continue;
+    }
     old.assign(g.raid_disks, {});
     std::vector<Op> reads;
     std::vector<int> read_slot;

@@ -1,5 +1,6 @@
-// Crash states checked per CPU-second: 64 MiB raid1, a 200-op workload, power
-// loss at sampled event boundaries, bounded subset / prefix / random choices.
+// Crash states checked per CPU-second: 64 MiB raid1 (and raid10 / raid5 of
+// the same capacity), a 200-op workload, power loss at sampled event
+// boundaries, bounded subset / prefix / random choices.
 // Figures go to reports/bench-verify.md.
 #include <benchmark/benchmark.h>
 
@@ -22,12 +23,22 @@ std::vector<Op> workload_200(uint64_t sectors) {
   return ops;
 }
 
-void explore(benchmark::State& state, md::IntentType t) {
+// The same 64 MiB of array capacity on every level: raid1 2 x 64 MiB, raid10
+// near-2 4 x 32 MiB, raid5 3 x 32 MiB; 64 KiB raid chunks (the level suites').
+OpsSetup level_setup(int level, md::IntentType t) {
   OpsSetup setup;
-  setup.size_bytes = 64ull << 20;
+  setup.level = level;
+  setup.disks = level == 1 ? 2 : level == 5 ? 3 : 4;
+  setup.size_bytes = level == 1 ? 64ull << 20 : 32ull << 20;
+  if (level != 1) setup.raid_chunk_sectors = 128;
   setup.intent.type = t;
+  return setup;
+}
+
+void explore(benchmark::State& state, int level, md::IntentType t) {
+  OpsSetup setup = level_setup(level, t);
   setup.intent.chunk_bytes = t == md::IntentType::none ? 0 : 64 << 10;
-  const auto ops = workload_200(setup.size_bytes / 512);
+  const auto ops = workload_200((64ull << 20) / 512);
   ExploreConfig cfg;
   cfg.crash_points = static_cast<uint64_t>(state.range(0));
   cfg.subset_kept_max = 1;
@@ -49,9 +60,18 @@ void explore(benchmark::State& state, md::IntentType t) {
   state.counters["events"] = static_cast<double>(events);
 }
 
-BENCHMARK_CAPTURE(explore, bitmap, md::IntentType::bitmap)->Arg(100)->MeasureProcessCPUTime()->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(explore, llbitmap, md::IntentType::llbitmap)->Arg(100)->MeasureProcessCPUTime()->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(explore, journal, md::IntentType::journal)->Arg(100)->MeasureProcessCPUTime()->Unit(benchmark::kMillisecond);
+#define MDSIM_EXPLORE_BENCH(name, level, type)                                      \
+  BENCHMARK_CAPTURE(explore, name, level, md::IntentType::type)                    \
+      ->Arg(100)                                                                     \
+      ->MeasureProcessCPUTime()                                                      \
+      ->Unit(benchmark::kMillisecond)
+MDSIM_EXPLORE_BENCH(bitmap, 1, bitmap);
+MDSIM_EXPLORE_BENCH(llbitmap, 1, llbitmap);
+MDSIM_EXPLORE_BENCH(journal, 1, journal);
+MDSIM_EXPLORE_BENCH(raid10_bitmap, 10, bitmap);
+MDSIM_EXPLORE_BENCH(raid10_llbitmap, 10, llbitmap);
+MDSIM_EXPLORE_BENCH(raid5_bitmap, 5, bitmap);
+MDSIM_EXPLORE_BENCH(raid5_llbitmap, 5, llbitmap);
 
 }  // namespace
 }  // namespace mdsim::faults

@@ -70,31 +70,53 @@ TEST(CrashState, ApplyKeepsChosenCachedAndTornBlocks) {
   EXPECT_EQ(f.state.disks[0].media.word(Sector(8)), 0u);
 }
 
-// blk-flush runs a PREFLUSH before the data: an in-flight PREFLUSH write that
-// reached media brings every write completed before its submission with it.
-TEST(CrashState, LandedPreflushWriteKeepsEarlierCachedWrites) {
+// blk-flush runs a PREFLUSH before the data (F13, L1): an in-flight PREFLUSH
+// write any block of which landed brings with it every cached write completed
+// before its submission; a landed plain write forces nothing. keep_preflushed
+// closes a hand-built choice, apply_crash honours it, and every enumerator
+// hands out closed choices.
+TEST(CrashState, LandedPreflushWriteKeepsTheCachedWritesItFlushes) {
   sim::Simulator sim{1};
-  disk::Disk d{sim, "d0", cfg(4096)};
-  d.submit(write_req(0, 8, 100), [](IoResult) {});
+  disk::Disk d{sim, "d0", cfg()};
+  d.submit(write_req(0, 1, 100), [](IoResult) {});
   sim.run();
-  IoRequest p = write_req(8, 8, 200);
-  p.preflush = true;
-  p.fua = true;
-  d.submit(p, [](IoResult) {});
-  d.submit(write_req(16, 8, 300), [](IoResult) {});  // completes after p's submission
-  CrashState s = capture({&d});
-  ASSERT_EQ(s.disks[0].cached.size(), 1u);
-  ASSERT_EQ(s.disks[0].in_flight.size(), 2u);
+  IoRequest pf = write_req(8, 1, 200);
+  pf.preflush = pf.fua = true;
+  d.submit(pf, [](IoResult) {});
+  d.submit(write_req(16, 1, 300), [](IoResult) {});  // in flight, submitted after pf
+  CrashState st = capture({&d});
+  const auto& l = st.disks[0];
+  ASSERT_EQ(l.cached.size(), 1u);
+  ASSERT_EQ(l.in_flight.size(), 2u);
   CrashChoice none;  // nothing kept: the cached write may be lost
-  EXPECT_EQ(apply_crash(s.disks[0], none).word(Sector(0)), 0u);
-  CrashChoice landed;
-  landed.torn = {TornWrite{0, {0}}};
-  DiskImage img = apply_crash(s.disks[0], landed);
+  EXPECT_EQ(apply_crash(l, none).word(Sector(0)), 0u);
+  CrashChoice raw_pf;  // not closed by hand: apply_crash keeps the flushed write anyway
+  raw_pf.torn.push_back({0, {0}});
+  EXPECT_EQ(apply_crash(l, raw_pf).word(Sector(0)), 100u);
+  CrashChoice keep_pf;  // only the PREFLUSH write's block
+  keep_pf.torn.push_back({0, {0}});
+  keep_preflushed(l, keep_pf);
+  EXPECT_EQ(keep_pf.cached_kept, std::vector<uint32_t>{0});
+  const disk::DiskImage img = apply_crash(l, keep_pf);
+  EXPECT_EQ(img.word(Sector(0)), 100u);
   EXPECT_EQ(img.word(Sector(8)), 200u);
-  EXPECT_EQ(img.word(Sector(0)), 100u);  // flushed before the PREFLUSH write went
-  CrashChoice plain;                      // a landed plain write forces nothing
-  plain.torn = {TornWrite{1, {0}}};
-  EXPECT_EQ(apply_crash(s.disks[0], plain).word(Sector(0)), 0u);
+  EXPECT_EQ(img.word(Sector(16)), 0u);
+  CrashChoice keep_plain;  // the plain in-flight write forces nothing
+  keep_plain.torn.push_back({1, {0}});
+  keep_preflushed(l, keep_plain);
+  EXPECT_TRUE(keep_plain.cached_kept.empty());
+  const disk::DiskImage plain = apply_crash(l, keep_plain);
+  EXPECT_EQ(plain.word(Sector(0)), 0u);
+  EXPECT_EQ(plain.word(Sector(16)), 300u);
+  auto e = CrashChoiceEnumerator::all_subsets(st, 3);
+  CrashStateChoice c;
+  while (e.next(c)) {
+    for (const TornWrite& t : c[0].torn) {
+      if (t.write_index == 0) {
+        EXPECT_EQ(c[0].cached_kept, std::vector<uint32_t>{0});
+      }
+    }
+  }
 }
 
 TEST(CrashState, AllSubsetsEnumeratesThePowerSetWhenUnbounded) {
@@ -203,51 +225,6 @@ TEST(CrashState, PostCrashDisksStartFromTheImages) {
   EXPECT_EQ(disks[0]->media_word(Sector(8)), 0u);
   EXPECT_EQ(disks[0]->cached_writes(), 0u);
   EXPECT_EQ(disks[0]->inflight(), 0u);
-}
-
-}  // namespace
-}  // namespace mdsim::faults
-
-namespace mdsim::faults {
-namespace {
-
-// F13: a PREFLUSH write's payload reaches media only after its flush, so a
-// choice keeping any block of it keeps the cached writes the flush covers.
-TEST(CrashState, KeptPreflushWriteKeepsTheCachedWritesItFlushes) {
-  sim::Simulator sim{1};
-  disk::Disk d{sim, "d0", cfg()};
-  d.submit(write_req(0, 1, 100), [](IoResult) {});
-  sim.run();
-  IoRequest pf = write_req(8, 1, 200);
-  pf.preflush = pf.fua = true;
-  d.submit(pf, [](IoResult) {});
-  d.submit(write_req(16, 1, 300), [](IoResult) {});  // in flight, not covered
-  CrashState st = capture({&d});
-  const auto& l = st.disks[0];
-  ASSERT_EQ(l.cached.size(), 1u);
-  ASSERT_EQ(l.in_flight.size(), 2u);
-  CrashChoice keep_pf;  // only the PREFLUSH write's block
-  keep_pf.torn.push_back({0, {0}});
-  keep_preflushed(l, keep_pf);
-  EXPECT_EQ(keep_pf.cached_kept, std::vector<uint32_t>{0});
-  const disk::DiskImage img = apply_crash(l, keep_pf);
-  EXPECT_EQ(img.word(Sector(0)), 100u);
-  EXPECT_EQ(img.word(Sector(8)), 200u);
-  CrashChoice keep_plain;  // the plain in-flight write forces nothing
-  keep_plain.torn.push_back({1, {0}});
-  keep_preflushed(l, keep_plain);
-  EXPECT_TRUE(keep_plain.cached_kept.empty());
-  EXPECT_EQ(apply_crash(l, keep_plain).word(Sector(0)), 0u);
-  // Every enumerator hands out closed choices.
-  auto e = CrashChoiceEnumerator::all_subsets(st, 3);
-  CrashStateChoice c;
-  while (e.next(c)) {
-    for (const TornWrite& t : c[0].torn) {
-      if (t.write_index == 0) {
-        EXPECT_EQ(c[0].cached_kept, std::vector<uint32_t>{0});
-      }
-    }
-  }
 }
 
 }  // namespace

@@ -24,6 +24,7 @@
 #include "faults/mutant_campaign.h"
 #include "faults/ops_gen.h"
 #include "faults/ops_runner.h"
+#include "support/harness_suite.h"
 
 namespace mdsim::faults {
 namespace {
@@ -31,10 +32,7 @@ namespace {
 constexpr uint64_t kMemberSectors = 16384;  // 8 MiB per member
 constexpr uint64_t kRaidChunk = 128;         // 64 KiB raid chunk: many rows
 
-int env_int(const char* name, int dflt) {
-  const char* v = std::getenv(name);
-  return v ? std::atoi(v) : dflt;
-}
+using testing::env_int;
 
 OpsSetup level_setup(int level, md::IntentType t) {
   OpsSetup s;
@@ -49,20 +47,15 @@ OpsSetup level_setup(int level, md::IntentType t) {
 }
 
 GenConfig gen_for(const OpsSetup& s, uint64_t max_ops) {
-  GenConfig g;
+  GenConfig g = campaign_gen(s);  // level, members, array sectors, raid chunk
   g.max_ops = max_ops;
-  g.level = s.level;
-  g.disks = s.disks;
-  g.raid_chunk_sectors = kRaidChunk;
   g.media_errors = true;  // bad blocks and write errors, every backend (docs/verification.md)
-  g.array_sectors = s.level == 5 ? kMemberSectors * (s.disks - 1) : kMemberSectors * s.disks / 2;
   return g;
 }
 
 // Generated runs; a failure is shrunk, saved and reported.
-void check_level(int level, md::IntentType t, uint64_t seed, int cases) {
-  if (!backend_available(t)) GTEST_SKIP() << "backend not in this build";
-  const OpsSetup setup = level_setup(level, t);
+void check_setup(const OpsSetup& setup, uint64_t seed, int cases) {
+  if (!backend_available(setup.intent.type)) GTEST_SKIP() << "backend not in this build";
   const GenConfig gen = gen_for(setup, 40);
   const uint64_t base = static_cast<uint64_t>(env_int("MDSIM_PROP_SEED", static_cast<int>(seed)));
   const int n = env_int("MDSIM_LEVEL_PROP_CASES", cases);
@@ -82,11 +75,23 @@ void check_level(int level, md::IntentType t, uint64_t seed, int cases) {
   }
 }
 
+void check_level(int level, md::IntentType t, uint64_t seed, int cases) {
+  check_setup(level_setup(level, t), seed, cases);
+}
+
 TEST(LevelProperty, Raid10None) { check_level(10, md::IntentType::none, 31, 150); }
 TEST(LevelProperty, Raid10Bitmap) { check_level(10, md::IntentType::bitmap, 32, 150); }
 TEST(LevelProperty, Raid10Llbitmap) { check_level(10, md::IntentType::llbitmap, 33, 150); }
 TEST(LevelProperty, Raid10Journal) { check_level(10, md::IntentType::journal, 34, 150); }
 TEST(LevelProperty, Raid10Ours) { check_level(10, md::IntentType::ours, 35, 150); }
+// A bit wider than a raid chunk covers two copy sets: what a recovery of one
+// set does to it matters to the other set's missing member (F30).
+TEST(LevelProperty, Raid10BitmapWideIntentChunk) {
+  OpsSetup s = level_setup(10, md::IntentType::bitmap);
+  s.intent.chunk_bytes = 2 * kRaidChunk * 512;
+  s.name += "-wide";
+  check_setup(s, 36, 150);
+}
 TEST(LevelProperty, Raid5None) { check_level(5, md::IntentType::none, 41, 150); }
 TEST(LevelProperty, Raid5Bitmap) { check_level(5, md::IntentType::bitmap, 42, 150); }
 TEST(LevelProperty, Raid5Llbitmap) { check_level(5, md::IntentType::llbitmap, 43, 150); }
@@ -110,12 +115,7 @@ ExploreSummary explore_level(int level, md::IntentType t, uint64_t seed, int fir
   for (int c = first; c < n; ++c) {
     sim::Prng rng(sim::mix64(seed * 7919ull + static_cast<uint64_t>(c)));
     const std::vector<Op> ops = generate_ops(rng, gen);
-    ExploreConfig cfg;
-    cfg.crash_points = 24;
-    cfg.random_samples = 2;
-    cfg.choices_per_point_max = 12;
-    cfg.deep_every = 20;
-    cfg.double_crash_every = 2;
+    ExploreConfig cfg = testing::suite_explore_config(24, 12, 20);
     cfg.seed = seed + static_cast<uint64_t>(c);
     const ExploreSummary s = explore_ops(setup, ops, cfg);
     EXPECT_FALSE(s.first_failure.has_value()) << "case " << c << ": " << s.first_failure->text();

@@ -18,6 +18,7 @@
 #include "faults/explore.h"
 #include "faults/mutant_campaign.h"
 #include "faults/ops_runner.h"
+#include "support/harness_suite.h"
 
 namespace mdsim::faults {
 namespace {
@@ -74,10 +75,7 @@ rc::Gen<Op> gen_op(bool faults, bool discards = true, bool media = false) {
                                      {me, media_op(OpKind::write_error)}});
 }
 
-int env_int(const char* name, int dflt) {
-  const char* v = std::getenv(name);
-  return v ? std::atoi(v) : dflt;
-}
+using testing::env_int;
 
 OpsSetup setup_for(md::IntentType t) {
   OpsSetup s;
@@ -172,13 +170,7 @@ void explore_backend(md::IntentType t, uint64_t seed) {
         std::vector<Op> no_crash;
         for (const Op& op : ops)
           if (op.kind != OpKind::power_loss) no_crash.push_back(op);
-        ExploreConfig cfg;
-        cfg.crash_points = 40;
-        cfg.random_samples = 2;
-        cfg.choices_per_point_max = 16;
-        cfg.deep_every = 25;
-        cfg.double_crash_every = 2;
-        const ExploreSummary s = explore_ops(setup, no_crash, cfg);
+        const ExploreSummary s = explore_ops(setup, no_crash, testing::suite_explore_config(40, 16, 25));
         RC_ASSERT(!s.first_failure.has_value());
       },
       rc::detail::TestMetadata{}, params);

@@ -17,12 +17,8 @@ endif()
 string(JSON name GET "${text}" scenarios ${pick} file)
 string(JSON doctored SET "${text}" scenarios ${pick} meta_writes_per_user_write "0.000001")
 file(WRITE ${WORK}/doctored-baseline.json "${doctored}")
-execute_process(COMMAND ${MDSIM} gate --quiet --baseline ${WORK}/doctored-baseline.json
-                WORKING_DIRECTORY ${SRC} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-message("${out}${err}")
-if(NOT rc EQUAL 1)
-  message(FATAL_ERROR "gate with a doctored baseline exited ${rc}, expected 1")
-endif()
-if(NOT out MATCHES "${name} +meta_writes_per_user_write.*FAIL")
-  message(FATAL_ERROR "the gate's table does not name ${name} meta_writes_per_user_write as failing")
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/../support/expect_run.cmake)
+mdsim_expect_run(WHAT "gate with a doctored baseline (${name} meta_writes_per_user_write failing)"
+                 EXIT 1 STREAM stdout MATCH "${name} +meta_writes_per_user_write.*FAIL"
+                 WORKING_DIRECTORY ${SRC}
+                 COMMAND ${MDSIM} gate --quiet --baseline ${WORK}/doctored-baseline.json)
