@@ -63,6 +63,8 @@ json op_to_json(const Op& op) {
       j["sector"] = op.sector;
       j["sectors"] = op.sectors;
       if (op.batch) j["batch"] = true;
+      if (op.fua) j["fua"] = true;
+      if (op.preflush) j["preflush"] = true;
       break;
     case OpKind::discard:
       j["sector"] = op.sector;
@@ -109,6 +111,10 @@ Op op_from_json(const json& j, const std::string& pointer) {
       op.sectors = get_u64(j, "sectors", pointer);
       if (op.sectors == 0) bad(pointer + "/sectors", "expected at least 1 sector");
       op.batch = j.value("batch", false);
+      if (op.kind == OpKind::write) {
+        op.fua = j.value("fua", false);
+        op.preflush = j.value("preflush", false);
+      }
       break;
     case OpKind::advance: op.ns = static_cast<int64_t>(get_u64(j, "ns", pointer)); break;
     case OpKind::wait:

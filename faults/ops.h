@@ -45,6 +45,8 @@ struct Op {
   uint64_t sector = 0;    // write, discard, bad_block (array / member data sector)
   uint64_t sectors = 0;   // write, discard, bad_block
   bool batch = false;     // write: join the previous write's submission call
+  bool fua = false;       // write: REQ_FUA (durable when acknowledged)
+  bool preflush = false;  // write: REQ_PREFLUSH (md flushes every member first)
   int64_t ns = 0;         // advance, wait (0 = no limit for wait)
   int disk = 0;           // fail/remove/readd/bad_block/slow_disk
   uint32_t factor = 1;    // slow_disk

@@ -160,6 +160,11 @@ std::vector<Op> generate_ops(sim::Prng& rng, const GenConfig& cfg) {
     if (r < 40) {
       Op w = io_op(OpKind::write, rng, cfg);
       w.batch = !ops.empty() && ops.back().kind == OpKind::write && rng.chance(sim::Ratio{1, 3});
+      if (cfg.user_flags) {
+        const uint64_t f = rng.below(8);
+        w.fua = f == 0;
+        w.preflush = f == 1;
+      }
       ops.push_back(w);
     } else if (r < 45) {
       ops.push_back(io_op(OpKind::discard, rng, cfg));
@@ -198,6 +203,8 @@ namespace {
 // One simplification of op i, or false if it is already simplest.
 bool simplify(Op& op) {
   if (op.batch) { op.batch = false; return true; }
+  if (op.fua) { op.fua = false; return true; }
+  if (op.preflush) { op.preflush = false; return true; }
   if ((op.kind == OpKind::write || op.kind == OpKind::discard) && op.sectors > 1) {
     op.sectors = std::max<uint64_t>(1, op.sectors / 4);
     return true;

@@ -34,6 +34,10 @@ struct GenConfig {
   // write hole the runner must classify, not report). 1 / 10: no change.
   int level = 1;
   uint64_t raid_chunk_sectors = 1024;  // raid5 chunk (row = chunk * (disks-1))
+  // Writes of the flat mix are FUA (1 in 8) or PREFLUSH (1 in 8). Off by
+  // default: when off no random number is drawn for it, so the lists of a
+  // fixed seed are the ones generated before the flags existed.
+  bool user_flags = false;
 };
 
 std::vector<Op> generate_ops(sim::Prng& rng, const GenConfig& cfg);

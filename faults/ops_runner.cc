@@ -163,18 +163,38 @@ void OpsRunner::wait_no_overlap(uint64_t start, uint64_t n) {
     return false;
   };
   if (!overlaps()) return;
-  step_until(world_->sim->now().ns() + options_.settle_limit_ns, [&] { return !overlaps(); });
+  // Never submit over a write still in flight, even when slowed members make
+  // it outlast the settle limit (F22: submitting anyway let the two race on
+  // the members). Wait while the simulation progresses; a write that never
+  // completes is a hang.
+  constexpr int kSettlePeriods = 16;
+  for (int k = 0; k < kSettlePeriods && overlaps() && !outcome_.failed; ++k)
+    step_until(world_->sim->now().ns() + options_.settle_limit_ns, [&] { return !overlaps(); });
+  if (overlaps() && !outcome_.failed)
+    fail(CheckResult{"liveness", false, "liveness violated: user IO never completed (hang)", {}, 0});
 }
 
 void OpsRunner::user_io_done(uint64_t oracle_id, bool ok) {
   auto it = std::find_if(in_flight_.begin(), in_flight_.end(),
                          [&](const InFlight& f) { return f.id == oracle_id; });
   if (it == in_flight_.end()) return;
+  const InFlight f = *it;
   in_flight_.erase(it);
   // An errored write promises nothing: never durable (a flush after it
   // does not make it so), its content may or may not be there.
-  if (ok) oracle_.write_completed(oracle_id, false);
-  else oracle_.write_failed(oracle_id);
+  if (!ok) return oracle_.write_failed(oracle_id);
+  if (f.preflush_id) flush_done(f.preflush_id);
+  // A FUA write reached the members not Faulty; acknowledged while a failure
+  // is not yet on the superblocks, it is in the same window as a flush (F16),
+  // and the oracle cannot defer one write's promise alone: not promised.
+  oracle_.write_completed(oracle_id, f.fua && !failure_unrecorded());
+}
+
+bool OpsRunner::failure_unrecorded() {
+  md::Array& a = *world_->array;
+  const auto members = a.members();
+  const bool failed = std::any_of(members.begin(), members.end(), [](const md::MemberState& m) { return m.faulty; });
+  return failed && a.sb_change_pending();
 }
 
 void OpsRunner::submit_writes(std::span<const Op> ops, size_t& i) {
@@ -201,10 +221,15 @@ void OpsRunner::submit_writes(std::span<const Op> ops, size_t& i) {
       if (outcome_.failed) return;
     }
     md::UserIo io{md::UserOp::write, Sector(start), SectorCount(n), next_write_id_++, 0};
+    io.fua = op.fua;
+    io.preflush = op.preflush;
+    // A PREFLUSH write carries a flush submitted with it (oracle semantics).
+    const uint64_t preflush_id = op.preflush ? next_flush_id_++ : 0;
+    if (preflush_id) oracle_.flush_submitted(preflush_id);
     std::vector<uint64_t> words(n);
     for (uint64_t k = 0; k < n; ++k) words[k] = md::stamp(io.write_id, k);
     oracle_.write_submitted(io.write_id, io.sector, io.count, words);
-    in_flight_.push_back({io.write_id, start, start + n});
+    in_flight_.push_back({io.write_id, start, start + n, op.fua, preflush_id});
     batch.push_back(io);
     ++i;
   } while (i < ops.size() && ops[i].kind == OpKind::write && ops[i].batch);
@@ -243,10 +268,7 @@ void OpsRunner::flush_done(uint64_t flush_id) {
   // the failure a crash lets assembly trust that member again (equal events):
   // md then resyncs from the first member, which may be the unflushed one.
   // So md's promise starts when the round completes (F16).
-  md::Array& a = *world_->array;
-  const auto members = a.members();
-  const bool failed = std::any_of(members.begin(), members.end(), [](const md::MemberState& m) { return m.faulty; });
-  if (failed && a.sb_change_pending()) deferred_flushes_.push_back(flush_id);
+  if (failure_unrecorded()) deferred_flushes_.push_back(flush_id);
   else oracle_.flush_completed(flush_id);
 }
 
@@ -357,6 +379,10 @@ void OpsRunner::final_checks() {
   const bool faults_off = !faults_since_crash_ && all_in_sync;
   if (!a.idle() && faults_off)
     return fail(check_liveness(false, RangeSet()));
+  // A slowed member can keep the post-crash resync running past the settle
+  // limit: convergence is a promise about the end of the resync, so a pass
+  // still running cannot be judged yet (F22; coverage was checked at the crash).
+  if (a.sync_action() != md::SyncAction::idle) return;
   const SectorCount cs = report_chunk(&a);
   const auto live = live_images(a, world_->disks);
   const auto candidates = oracle_.written_sectors();

@@ -129,6 +129,8 @@ class OpsRunner {
   void user_io_done(uint64_t oracle_id, bool ok);
   void submit_flush();
   void flush_done(uint64_t flush_id);
+  // A member is Faulty and the superblock round recording it has not completed.
+  bool failure_unrecorded();
   void settle_deferred_flushes();
   void step_until(int64_t deadline_ns, const std::function<bool()>& done);
   void power_loss(uint64_t choice);
@@ -164,6 +166,8 @@ class OpsRunner {
     uint64_t id;
     uint64_t start;
     uint64_t end;
+    bool fua = false;          // write with REQ_FUA
+    uint64_t preflush_id = 0;  // write with REQ_PREFLUSH: its flush's oracle id
   };
   std::vector<InFlight> in_flight_;
   // Flushes md acknowledged while a member's failure was not yet on the

@@ -113,6 +113,12 @@ struct UserIo {
   SectorCount count;    // 0 for flush
   uint64_t write_id = 0;  // writes: 0 = assigned by the array (returned in the result)
   uint64_t tag = 0;       // caller's own cookie, echoed back
+  // Writes only (REQUIRES: false for other ops). REQ_FUA: every member copy
+  // is written FUA, so the write is on media when acknowledged. REQ_PREFLUSH:
+  // md_flush_request flushes every member first (writes acknowledged before
+  // this one was submitted become durable), then the write proceeds.
+  bool fua = false;
+  bool preflush = false;
 };
 
 struct UserResult {

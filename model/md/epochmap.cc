@@ -237,7 +237,8 @@ sim::Task Epochmap::load(Sector resync_offset) {
   sync_img_.assign(img_.size(), 0);
   pass_img_.assign(img_.size(), 0);
   for (uint64_t c = 0; c < geo_.chunks; ++c) {
-    const bool needed = stale_ || (bit(img_, c) && (c + 1) * geo_.chunk_sectors >= start.value());
+    // A stale record counts as every bit set, under the same rule (F20).
+    const bool needed = (stale_ || bit(img_, c)) && (c + 1) * geo_.chunk_sectors >= start.value();
     const size_t p = bit_pos(c);
     if (needed) sync_img_[p / 8] |= static_cast<uint8_t>(1u << (p % 8));
   }

@@ -205,11 +205,15 @@ sim::Task Journal::load(Sector resync_offset) {
       missing_[k] |= o[moff + k];
     }
   if (std::find(missing_dirty_.begin(), missing_dirty_.end(), true) != missing_dirty_.end()) commit_.note_change();
-  // Stale: every chunk is set, but (md_bitmap_init_from_disk) only those
-  // ending at or past `start` are NEEDED: a resync resumed at its checkpoint
-  // never visits below it, so marking that range too left it owed forever
-  // (L9c, liveness). A clean md superblock keeps the whole range (start 0).
-  if (stale_) add_sync_range(start == Sector::max() ? 0 : start.value(), host_.sync_size().value());
+  // Stale ("bitmap file is out of date -- forcing full recovery"): the
+  // kernel sets every bit but marks NEEDED only the chunks ending at or past
+  // `start`, and md_do_sync resumes at the checkpoint: below it md already
+  // knows the mirrors agree. Everything from `start` on is resynced (F20: a
+  // clean round that stepped events back reached the journal but not every
+  // md superblock, so the record looked stale; resyncing from 0 left the
+  // range below the checkpoint dirty for ever; found again as L9c).
+  // A clean md superblock (start = max) owes nothing: md trusts it.
+  if (stale_) add_sync_range(start.value(), host_.sync_size().value());
   loaded_ = true;
   if (needs_sync()) host_.request_resync();
 }
@@ -223,22 +227,44 @@ sim::Task Journal::start_write(Sector offset, SectorCount sectors) {
   if (sectors.value() == 0) co_return;
   SIM_ASSERT(offset + sectors <= Sector(0) + host_.sync_size());
   pending_.push_back(Bio{offset, sectors});
+  ++unslotted_[{offset.value(), sectors.value()}];
   commit_.note_change();
   if (host_.degraded()) set_missing(offset, sectors);
 }
 
 void Journal::end_write(Sector offset, SectorCount sectors) {
   if (sectors.value() == 0) return;
+  // A write that completed while degraded may be missing on the absent member.
+  if (host_.degraded()) set_missing(offset, sectors);
+  if (end_unslotted(offset, sectors)) return;
   auto it = bio_slot_.find({offset.value(), sectors.value()});
   SIM_ASSERT_MSG(it != bio_slot_.end() && !it->second.empty(), "journal: end_write without unplug");
   const uint32_t slot = it->second.front();
   it->second.pop_front();
   if (it->second.empty()) bio_slot_.erase(it);
-  // A write that completed while degraded may be missing on the absent member.
-  if (host_.degraded()) set_missing(offset, sectors);
   if (opts_.mutants.on(Mutant::journal_zero_before_all_mirrors) && slots_[slot].live == 0) return;
   SIM_ASSERT(slots_[slot].live > 0);
   if (--slots_[slot].live == 0) slot_wq_.wake_all();
+}
+
+// A bio that ends before its round gave it a slot had no data submitted (the
+// data waits for the round): raid1/raid10 end a write with no writable target
+// at once (every mirror failed or bad there; F18). Its entry is dropped. When
+// bios of the same range are both slotted and unslotted, the unslotted entry
+// is the one dropped whichever bio ended: the ranges are equal, so the slot
+// kept live covers the bio still in flight, and the one dropped was never
+// needed by data already submitted.
+bool Journal::end_unslotted(Sector offset, SectorCount sectors) {
+  const std::pair<uint64_t, uint64_t> key{offset.value(), sectors.value()};
+  auto u = unslotted_.find(key);
+  if (u == unslotted_.end()) return false;
+  if (--u->second == 0) unslotted_.erase(u);
+  // Still queued: leave it out of the next round (a round in progress finds
+  // no unslotted entry for it and assigns no slot).
+  auto p = std::find_if(pending_.begin(), pending_.end(),
+                        [&](const Bio& b) { return b.offset == offset && b.sectors == sectors; });
+  if (p != pending_.end()) pending_.erase(p);
+  return true;
 }
 
 // Discards are writes as far as mirror consistency goes.
@@ -274,11 +300,16 @@ sim::Task Journal::write_round() {
   std::vector<jrnl::Entry> cur;
   std::vector<Bio> cur_bios;
   auto close = [&](uint32_t slot) {
-    for (const Bio& b : cur_bios) bio_slot_[{b.offset.value(), b.sectors.value()}].push_back(slot);
-    // Mutant: the slot counts as released at once, so it can be reused or
-    // zeroed while its data is still in flight.
-    if (!opts_.mutants.on(Mutant::journal_zero_before_all_mirrors))
-      slots_[slot].live += static_cast<uint32_t>(cur_bios.size());
+    for (const Bio& b : cur_bios) {
+      const std::pair<uint64_t, uint64_t> key{b.offset.value(), b.sectors.value()};
+      auto u = unslotted_.find(key);
+      if (u == unslotted_.end()) continue;  // ended while the round ran (no data)
+      if (--u->second == 0) unslotted_.erase(u);
+      bio_slot_[key].push_back(slot);
+      // Mutant: the slot counts as released at once, so it can be reused or
+      // zeroed while its data is still in flight.
+      if (!opts_.mutants.on(Mutant::journal_zero_before_all_mirrors)) ++slots_[slot].live;
+    }
     fills.emplace_back(slot, std::move(cur));
     cur.clear();
     cur_bios.clear();
@@ -292,10 +323,6 @@ sim::Task Journal::write_round() {
     cur_bios.push_back(b);
   }
   if (!cur.empty()) close(co_await take_slot(taken));
-  // Missing-set bits first: a slot reused or cleared below may be the only
-  // record of a degraded write until they are durable.
-  if (!opts_.mutants.on(Mutant::journal_degraded_not_recorded))
-    co_await write_batch(host_, missing_writes(false), &media_);
   std::vector<MetaWrite> writes;
   std::vector<std::pair<uint32_t, std::vector<jrnl::Entry>>> done;
   for (auto& [slot, es] : fills) {
@@ -304,29 +331,45 @@ sim::Task Journal::write_round() {
     ++slot_writes_;
     done.emplace_back(slot, std::move(es));
   }
+  // The slots to zero are chosen before the missing-set snapshot below, as
+  // the reused ones were: a bio ending (or a resync releasing its held slots)
+  // while the missing-set blocks are being written sets bits the snapshot
+  // lacks, so its slot must wait for the next round (F21).
   if (clear_requested_) {
     clear_requested_ = false;
-    // Contiguous runs of released, non-empty slots: one zeroing write each.
-    for (uint32_t i = 0; i < geo_.ring_slots;) {
-      auto clearable = [&](uint32_t k) {
-        const bool live_ok = slots_[k].live == 0 || opts_.mutants.on(Mutant::journal_zero_before_all_mirrors);
-        return !taken[k] && live_ok && !slots_[k].held && !slots_[k].media.empty();
-      };
-      if (!clearable(i)) { ++i; continue; }
-      uint32_t j = i;
-      while (j < geo_.ring_slots && clearable(j)) done.emplace_back(j++, std::vector<jrnl::Entry>{});
-      writes.push_back(MetaWrite{SectorCount(geo_.ring_offset_sectors() + i * (geo_.io_size / 512)),
-                                 std::vector<uint8_t>(static_cast<size_t>(j - i) * geo_.io_size, 0)});
-      ++clear_writes_;
-      i = j;
-    }
+    add_clears(taken, writes, done);
   }
+  // Missing-set bits first: a slot reused or cleared below may be the only
+  // record of a degraded write until they are durable.
+  if (!opts_.mutants.on(Mutant::journal_degraded_not_recorded))
+    co_await write_batch(host_, missing_writes(false), &media_);
   if (opts_.mutants.on(Mutant::journal_no_fua)) {
     co_await write_without_fua(std::move(writes));
   } else {
     co_await write_batch(host_, std::move(writes), &media_);
   }
   for (auto& [slot, es] : done) slots_[slot].media = std::move(es);
+}
+
+// Contiguous runs of released, non-empty slots: one zeroing write each.
+void Journal::add_clears(const std::vector<bool>& taken, std::vector<MetaWrite>& writes,
+                         std::vector<std::pair<uint32_t, std::vector<jrnl::Entry>>>& done) {
+  auto clearable = [&](uint32_t k) {
+    const bool live_ok = slots_[k].live == 0 || opts_.mutants.on(Mutant::journal_zero_before_all_mirrors);
+    return !taken[k] && live_ok && !slots_[k].held && !slots_[k].media.empty();
+  };
+  for (uint32_t i = 0; i < geo_.ring_slots;) {
+    if (!clearable(i)) {
+      ++i;
+      continue;
+    }
+    uint32_t j = i;
+    while (j < geo_.ring_slots && clearable(j)) done.emplace_back(j++, std::vector<jrnl::Entry>{});
+    writes.push_back(MetaWrite{SectorCount(geo_.ring_offset_sectors() + i * (geo_.io_size / 512)),
+                               std::vector<uint8_t>(static_cast<size_t>(j - i) * geo_.io_size, 0)});
+    ++clear_writes_;
+    i = j;
+  }
 }
 
 // Mutant journal_no_fua: the slot writes go to every target as plain writes

@@ -80,6 +80,9 @@ class Journal final : public IntentBackend {
 
   sim::Task write_round();
   sim::ValueTask<uint32_t> take_slot(std::vector<bool>& taken);
+  void add_clears(const std::vector<bool>& taken, std::vector<MetaWrite>& writes,
+                  std::vector<std::pair<uint32_t, std::vector<jrnl::Entry>>>& done);
+  bool end_unslotted(Sector offset, SectorCount sectors);
   void add_sync_range(uint64_t start, uint64_t end);
   void set_missing(Sector offset, SectorCount sectors);
   bool missing_any() const;
@@ -98,6 +101,8 @@ class Journal final : public IntentBackend {
   uint64_t seq_ = 0;
   std::vector<Bio> pending_;
   std::map<std::pair<uint64_t, uint64_t>, std::deque<uint32_t>> bio_slot_;
+  // Bios started whose round has not given them a slot yet, by range.
+  std::map<std::pair<uint64_t, uint64_t>, uint32_t> unslotted_;
   std::vector<uint8_t> missing_;             // missing-set bits (bounded by the area)
   std::vector<bool> missing_dirty_;          // per io_size block
   std::vector<uint8_t> forget_;              // missing chunks a complete pass synced

@@ -252,24 +252,21 @@ sim::Task Mddev::submitter(std::vector<UserIo> ios, UserDone done, bool plug, si
     mio->result.tag = io.tag;
     SIM_ASSERT(io.count.value() <= kMaxSectorsPerUserIo);
     SIM_ASSERT(io.sector + io.count <= Sector(pers_->array_sectors().value()));
+    SIM_ASSERT(io.op == UserOp::write || (!io.fua && !io.preflush));
     if (io.op == UserOp::flush) {
-      // md_flush_request: an empty PREFLUSH to every member.
       counters_.user_flushes++;
-      auto left = std::make_shared<int>(0);
       auto shared = std::shared_ptr<MasterIo>(std::move(mio));
-      for (const Member& m : members_) {
-        if (!m.writable()) continue;
-        if (config_.mutants.on(Mutant::flush_first_member_only) && *left > 0) continue;
-        ++*left;
-        disk::IoRequest req;
-        req.op = disk::IoOp::flush;
-        req.io_class = disk::IoClass::data;
-        submit_member(m.index, std::move(req), [this, left, shared](disk::IoResult) {
-          if (--*left == 0) complete_user(*shared, true);
-        });
-      }
-      if (*left == 0) complete_user(*shared, true);
+      flush_members([this, shared] { complete_user(*shared, true); });
       continue;
+    }
+    if (io.preflush) {
+      // A PREFLUSH with data (submit_flushes, then md_submit_flush_data): the
+      // members are flushed first, then the write goes on without the flag.
+      if (pp) pers_->unplug_from_schedule(p);
+      auto flushed = std::make_shared<sim::Completion>(sim_);
+      flush_members([flushed] { flushed->complete(); });
+      co_await flushed->wait();
+      mio->io.preflush = false;
     }
     if (io.op == UserOp::write || io.op == UserOp::discard) {
       if (io.op == UserOp::write && io.write_id == 0) mio->io.write_id = next_write_id_++;
@@ -292,6 +289,24 @@ sim::Task Mddev::submitter(std::vector<UserIo> ios, UserDone done, bool plug, si
     spare_io_vectors_.push_back(std::move(ios));
   }
   release_proc(slot);  // last: the frame ends here
+}
+
+void Mddev::flush_members(std::function<void()> done) {
+  // md_flush_request: an empty PREFLUSH to every member not Faulty.
+  auto left = std::make_shared<int>(1);
+  auto cb = std::make_shared<std::function<void()>>(std::move(done));
+  for (const Member& m : members_) {
+    if (!m.writable()) continue;
+    if (config_.mutants.on(Mutant::flush_first_member_only) && *left > 1) continue;
+    ++*left;
+    disk::IoRequest req;
+    req.op = disk::IoOp::flush;
+    req.io_class = disk::IoClass::data;
+    submit_member(m.index, std::move(req), [left, cb](disk::IoResult) {
+      if (--*left == 0) (*cb)();
+    });
+  }
+  if (--*left == 0) (*cb)();
 }
 
 void Mddev::complete_user(MasterIo& mio, bool ok) {

@@ -71,6 +71,9 @@ class Mddev final : public IntentHost {
   // An empty vector for a submission call, with capacity when one was recycled.
   std::vector<UserIo> take_io_vector();
   void complete_user(MasterIo& mio, bool ok);
+  // md_flush_request: an empty PREFLUSH to every writable member; `done` runs
+  // once all completed (at once when there is none).
+  void flush_members(std::function<void()> done);
   uint64_t next_write_id() const { return next_write_id_; }
 
   // md_write_start / md_write_end (safemode, clean -> active).

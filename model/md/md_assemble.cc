@@ -101,9 +101,13 @@ sim::Task Mddev::assemble_task(const AssembleOptions& opts, AssembleDecision& de
     m.recovery_offset = m.in_sync ? Sector::max() : Sector(sb->recovery_offset);
     m.bitmap_sync = (sb->feature_map & kFeatureRecoveryBitmap) != 0;
   }
-  // Bad-block logs.
+  // Bad-block logs, of every member of this array, out-of-date ones too:
+  // super_1_load reads a device's log when it is imported, so a member
+  // re-added later (mdadm --re-add) keeps the bad blocks it recorded before
+  // it left; its stale data there is never read or counted as a copy.
   for (Member& m : members_) {
-    if (m.raid_disk < 0 || layout_.bblog_sectors.value() == 0) continue;
+    const auto& sb = sbs[m.index];
+    if (!sb || sb->set_uuid != ref.set_uuid || layout_.bblog_sectors.value() == 0) continue;
     disk::IoRequest req;
     req.op = disk::IoOp::read;
     req.sector = layout_.bblog;

@@ -102,6 +102,14 @@ sim::Task Mddev::md_update_sb() {
       ++events_;
       can_decrease_events_ = nospares;
     }
+    // sync_sbs: every md superblock is encoded now, before the intent
+    // record's superblock write (whose PREFLUSH makes the sync IO completed
+    // so far durable). A checkpoint taken while that write is in flight
+    // covers sync writes no flush has reached yet, and would be persisted by
+    // the members whose md superblock lands first (F23).
+    std::vector<std::vector<uint8_t>> encoded(members_.size());
+    for (Member& m : members_)
+      if (m.present && !m.faulty && m.raid_disk >= 0) encoded[m.index] = encode_superblock(build_sb(m));
     // The intent record's superblock goes first (bitmap update_sb), then the
     // md superblock on every member, PREFLUSH|FUA, and md_super_wait.
     if (intent_) co_await intent_->update_sb();
@@ -130,7 +138,8 @@ sim::Task Mddev::md_update_sb() {
       req.count = SectorCount(1);
       req.fua = req.preflush = true;
       req.io_class = disk::IoClass::superblock;
-      req.payload.bytes = encode_superblock(build_sb(m));
+      req.payload.bytes =
+          encoded[m.index].empty() ? encode_superblock(build_sb(m)) : std::move(encoded[m.index]);
       m.sb_events = events_;
       const int idx = m.index;
       submit_member(idx, std::move(req), [this, idx, left, done](disk::IoResult r) {

@@ -169,6 +169,7 @@ sim::Task Raid10::write_request(std::unique_ptr<MasterIo> io, Plug* plug) {
       b.req = data_req(discard ? disk::IoOp::discard : disk::IoOp::write, dev, SectorCount(len),
                        disk::IoClass::data);
       if (!discard) {
+        b.req.fua = r10->master->io.fua;  // the clone keeps REQ_FUA (raid10_write_one_disk)
         b.req.payload.stamps.resize(len);
         for (uint64_t i = 0; i < len; ++i) b.req.payload.stamps[i] = stamp(id, a - s + i);
       }

@@ -87,13 +87,13 @@ sim::Task Raid1::sync_io(Sector s, SectorCount n, SyncKind kind, uint64_t planne
     md_.md_error(src);  // a dead device, not a bad sector
     co_return;
   }
+  std::vector<int> targets;
   if (src < 0 || !base.ok()) {
     if (!co_await fix_sync_read_error(s, n, base.words, unreadable)) {
       ok = false;
       co_return;
     }
   }
-  std::vector<int> targets;
   const bool requested = kind == SyncKind::check || kind == SyncKind::repair;
   for (const Member& m : md_.members_) {
     // sync_request_write: a target that failed since the window was planned

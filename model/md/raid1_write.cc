@@ -211,6 +211,7 @@ sim::Task Raid1::write_part(std::shared_ptr<MasterIo> io, Sector s, SectorCount 
     if (!discard) {
       if (k + 1 == targets.size()) b.req.payload.stamps = std::move(stamps);
       else b.req.payload.stamps = stamps;
+      b.req.fua = r1->master->io.fua;  // the clone keeps REQ_FUA (raid1_write_request)
     }
     // Two words of capture, so std::function keeps it inline (no allocation).
     const uint64_t tag = static_cast<uint64_t>(t) << 1 | (behind ? 1u : 0u);

@@ -232,6 +232,9 @@ sim::Task Raid5::row_write(R5Bio* bio, uint64_t row) {
     op.req.payload.stamps = std::move(parity);
     writes.push_back(std::move(op));
   }
+  // ops_complete_reconstruct: a FUA bio in the stripe makes every block
+  // written with it, parity included, R5_WantFUA.
+  for (Op& op : writes) op.req.fua = bio->master->io.fua;
   co_await run_all(writes);
   int written = 0;
   bool recorded = false;

@@ -8,6 +8,10 @@ namespace mdsim::run {
 
 using scenario::Scenario;
 
+namespace {
+constexpr uint64_t kPreflushIdBit = 1ull << 63;
+}  // namespace
+
 static disk::Profile profile_of(const std::string& p) {
   if (p == "ramdisk") return disk::Profile::ramdisk;
   if (p == "sata_ssd") return disk::Profile::sata_ssd;
@@ -96,6 +100,7 @@ workload::JobSpec job_spec(const scenario::WorkloadConfig& w) {
   j.number_ios = w.ios;
   j.runtime = sim::Duration::ns(w.runtime_ns);
   j.fsync_blocks = w.fsync;
+  j.sync_writes = w.sync;
   workload::validate_job(j);
   return j;
 }
@@ -106,7 +111,6 @@ void ArrayTarget::submit_batch(std::span<const workload::UserIo> ios, workload::
   batch.reserve(ios.size());
   for (size_t i = 0; i < ios.size(); ++i) {
     const workload::UserIo& w = ios[i];
-    if (w.fua) throw NotImplemented("FUA user writes (the engine's user IO has no FUA flag yet)");
     md::UserIo io;
     io.sector = w.sector;
     io.count = w.count;
@@ -116,6 +120,12 @@ void ArrayTarget::submit_batch(std::span<const workload::UserIo> ios, workload::
       case workload::UserIo::Op::write: {
         io.op = md::UserOp::write;
         io.write_id = next_id_++;
+        io.fua = w.fua;
+        io.preflush = w.preflush;
+        // A PREFLUSH write is a flush submitted with it: writes acknowledged
+        // before are durable once it is acknowledged (its flush id is the
+        // write id with the top bit set, apart from plain flushes' ids).
+        if (w.preflush) oracle_.flush_submitted(io.write_id | kPreflushIdBit);
         std::vector<uint64_t> words(n);
         for (uint64_t k = 0; k < n; ++k) words[k] = md::stamp(io.write_id, k);
         oracle_.write_submitted(io.write_id, w.sector, w.count, words);
@@ -144,7 +154,10 @@ void ArrayTarget::submit_batch(std::span<const workload::UserIo> ios, workload::
     --outstanding_;
     const md::UserIo& mine = (*ids)[r.tag];
     if (!r.ok) ++errors_;
-    if (r.ok && (mine.op == md::UserOp::write || mine.op == md::UserOp::discard)) oracle_.write_completed(mine.write_id, false);
+    if (r.ok && (mine.op == md::UserOp::write || mine.op == md::UserOp::discard)) {
+      if (mine.preflush) oracle_.flush_completed(mine.write_id | kPreflushIdBit);
+      oracle_.write_completed(mine.write_id, mine.fua);
+    }
     if (r.ok && mine.op == md::UserOp::flush) oracle_.flush_completed(mine.write_id);
     (void)io;
     workload::UserIoCompletion c;

@@ -133,6 +133,8 @@ size_t Phases::run_ops(World& w, size_t from) {
     workload::UserIo io;
     io.sector = disk::Sector(o.sector);
     io.count = disk::SectorCount(o.sectors);
+    io.fua = o.type == scenario::OpType::write && o.fua;
+    io.preflush = o.type == scenario::OpType::write && o.preflush;
     switch (o.type) {
       case scenario::OpType::power_loss: return i;
       case scenario::OpType::write: io.op = workload::UserIo::Op::write; break;
@@ -161,6 +163,8 @@ size_t Phases::run_ops(World& w, size_t from) {
       workload::UserIo more = io;
       more.sector = disk::Sector(s_.ops[i].sector);
       more.count = disk::SectorCount(s_.ops[i].sectors);
+      more.fua = s_.ops[i].fua;
+      more.preflush = s_.ops[i].preflush;
       call.push_back(more);
     }
     w.target->submit_batch(call, [](size_t, const workload::UserIoCompletion&) {});

@@ -21,7 +21,7 @@ static KeySets make_key_sets() {
       {"disk", {"profile", "write_cache", "fua", "logical_block", "queue_depth", "destage_delay_ns", "members"}},
       {"member", {"index", "profile", "write_cache", "fua", "queue_depth", "destage_delay_ns", "slow_factor"}},
       {"workload", {"rw", "bs", "iodepth", "iodepth_batch_submit", "numjobs", "ios", "rwmixwrite", "fsync",
-                    "offset", "size", "runtime_ns"}},
+                    "sync", "offset", "size", "runtime_ns"}},
       {"fault_power_loss", with({"type", "at_ns", "at_event"}, pl)},
       {"fault_bad_block", {"type", "disk", "sector", "sectors", "sticky", "at_ns"}},
       {"fault_write_error", {"type", "disk", "sector", "sectors", "at_ns"}},

@@ -70,6 +70,7 @@ WorkloadConfig parse_workload(const Node& n, const ArrayConfig& array, const Dis
     n.at("rwmixwrite").fail("expected rwmixwrite only with rw \"rw\" or \"randrw\"", false);
   w.rwmixwrite = static_cast<uint32_t>(n.u64_or("rwmixwrite", defaults::kRwmixwrite, 0, 100));
   w.fsync = static_cast<uint32_t>(n.u64_or("fsync", defaults::kFsync, 0, 1'000'000));
+  w.sync = n.boolean_or("sync", false);
   w.offset_bytes = n.size_or("offset", defaults::kOffsetBytes, 0, UINT64_MAX);
   if (w.offset_bytes % lb != 0) n.at("offset").fail("expected a multiple of the logical block (" + std::to_string(lb) + ")");
   if (w.offset_bytes >= capacity)

@@ -77,6 +77,7 @@ struct WorkloadConfig {
   uint64_t ios = defaults::kIos;                       // per job
   uint32_t rwmixwrite = defaults::kRwmixwrite;
   uint32_t fsync = defaults::kFsync;                   // flush every N writes, 0 = never
+  bool sync = false;                                   // fio sync=1: writes carry FUA
   uint64_t offset_bytes = defaults::kOffsetBytes;
   uint64_t size_bytes = defaults::kSizeBytesWholeArray;  // resolved: never 0 after loading
   int64_t runtime_ns = defaults::kRuntimeNsUnlimited;

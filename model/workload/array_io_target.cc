@@ -27,10 +27,10 @@ void ArrayIoTarget::submit_batch(std::span<const UserIo> ios, UserIoCallback on_
   batch.reserve(ios.size());
   for (size_t i = 0; i < ios.size(); ++i) {
     const UserIo& io = ios[i];
-    if (io.fua)
-      throw WorkloadError("FUA user writes (sync=1) are not supported by the md engine yet");
     md::UserIo m;
     m.op = to_md_op(io.op);
+    m.fua = io.op == UserIo::Op::write && io.fua;
+    m.preflush = io.op == UserIo::Op::write && io.preflush;
     m.sector = io.op == UserIo::Op::flush ? disk::Sector(0) : io.sector;
     m.count = io.op == UserIo::Op::flush ? disk::SectorCount(0) : io.count;
     m.tag = i;

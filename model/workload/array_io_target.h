@@ -6,8 +6,8 @@
 // than AIO_PLUG_THRESHOLD IOs; ArrayConfig::plug_threshold), so fio's
 // iodepth_batch_submit decides which user writes share a plug.
 //
-// Not yet mapped: FUA user writes (md::UserIo has no FUA flag); a FUA write is
-// refused with WorkloadError instead of being silently weakened.
+// FUA / PREFLUSH user writes (fio sync=1 / O_DSYNC) map onto md::UserIo's
+// flags: md writes every copy FUA, or flushes the members first.
 //
 // Invariants: every IO of a call gets exactly one completion, with its index
 // in the call (carried in md::UserIo::tag).
@@ -25,7 +25,6 @@ class ArrayIoTarget : public IoTarget {
   explicit ArrayIoTarget(md::Array& array) : array_(array) {}
 
   disk::SectorCount capacity() const override { return array_.capacity(); }
-  // Throws WorkloadError for a FUA write (not supported by the engine yet).
   void submit_batch(std::span<const UserIo> ios, UserIoCallback on_complete) override;
 
  private:

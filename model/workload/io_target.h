@@ -31,6 +31,7 @@ struct UserIo {
   disk::Sector sector;      // array sector; unused for flush
   disk::SectorCount count;  // unused for flush
   bool fua = false;         // writes only: O_SYNC/O_DSYNC direct write => REQ_FUA
+  bool preflush = false;    // writes only: REQ_PREFLUSH (a journal commit block)
   auto operator<=>(const UserIo&) const = default;
 };
 

@@ -3,6 +3,7 @@
 // prints it as an ops scenario. A failure here is a harness false alarm or an
 // engine bug; either must be fixed before a mutant kill on that backend means
 // anything. Usage: mdsim_clean_hunt BACKEND [cases] [seed] [media_errors 0/1, default 1]
+// [user FUA/PREFLUSH writes 0/1, default 0]
 #include <iostream>
 #include <string>
 
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   GenConfig gen;
   gen.array_sectors = s.size_bytes / 512;
   gen.media_errors = argc <= 4 || std::string(argv[4]) == "1";  // on unless "0"
+  gen.user_flags = argc > 5 && std::string(argv[5]) == "1";
   mdsim::sim::Prng rng(mdsim::sim::mix64(seed * 7919 + 13));
   uint64_t fails = 0;
   for (uint64_t c = 0; c < cases; ++c) {
