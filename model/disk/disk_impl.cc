@@ -109,12 +109,26 @@ void Disk::Impl::recycle(std::shared_ptr<PendingWrite>& w) {
     w.reset();
     return;
   }
-  // The words keep their capacity: the next write of the same size reuses it
-  // (a vector allocation per member write otherwise).
-  std::vector<uint64_t> keep = std::move(w->words);
-  keep.clear();
-  *w = PendingWrite{};
-  w->words = std::move(keep);
+  // Reset field by field to the state of PendingWrite{}: the vectors keep
+  // their capacity (the next write of the same size reuses the words; a vector
+  // allocation per member write otherwise), and no whole record is built and
+  // move-assigned per destaged write. The size check fails when a field is
+  // added: reset it here too.
+  static_assert(sizeof(PendingWrite) == 136, "reset every PendingWrite field below");
+  PendingWrite& p = *w;
+  p.id = 0;
+  p.sector = Sector{};
+  p.count = SectorCount{};
+  p.io_class = IoClass::data;
+  p.fua = false;
+  p.discard = false;
+  p.submitted_at = sim::Instant{};
+  p.completed_at = sim::Instant{};
+  p.completion_seq = 0;
+  p.preflush_cutoff_seq = 0;
+  p.words.clear();
+  p.bytes.clear();
+  p.superseded.clear();
   free_writes.push_back(std::move(w));
 }
 
