@@ -304,7 +304,9 @@ void OpsRunner::management(const Op& op) {
       if (m.faulty) a.remove_member(op.disk);
       break;
     case OpKind::readd_disk:
-      if (m.faulty) a.remove_member(op.disk);
+      // mdadm --remove fails (EBUSY) while writes for the member are queued
+      // in md; the re-add is then refused too (L11).
+      if (m.faulty && !a.remove_member(op.disk)) break;
       if (m.faulty || m.raid_disk < 0) recovery_since_crash_ |= a.re_add_member(op.disk);
       break;
     case OpKind::bad_block: {
