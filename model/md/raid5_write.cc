@@ -2,6 +2,7 @@
 // (add_stripe_bio, handle_stripe_dirtying: rmw / rcw / full stripe,
 // ops_run_reconstruct5), parity = XOR of the data stamps.
 #include <algorithm>
+#include <functional>
 
 #include "model/md/raid5.h"
 #include "sim/assert.h"
@@ -245,19 +246,33 @@ sim::Task Raid5::row_write(R5Bio* bio, uint64_t row) {
     parity[j] = p;
   }
   std::vector<Op> writes;
+  // A block's write skips the 4 KiB stripes behind a recorded bad block of
+  // its member (md: that stripe's block is failed, ops_run_io skips it); the
+  // rest of the span is written (L14).
+  auto add_writes = [&](int m, uint64_t a, uint64_t b, const std::function<uint64_t(uint64_t)>& word) {
+    for (uint64_t x = a; x < b;) {
+      uint64_t e = x;
+      while (e < b) {
+        const uint64_t se = std::min(b, (e / kStripeSectors + 1) * kStripeSectors);
+        if (has_badblock(m, e, se - e)) break;
+        e = se;
+      }
+      if (e > x) {
+        Op op{m, data_req(disk::IoOp::write, x, e - x, disk::IoClass::data), {}};
+        op.req.payload.stamps.resize(e - x);
+        for (uint64_t y = x; y < e; ++y) op.req.payload.stamps[y - x] = word(y);
+        writes.push_back(std::move(op));
+      }
+      x = e < b ? std::min(b, (e / kStripeSectors + 1) * kStripeSectors) : b;
+    }
+  };
   for (int i = 0; i < dd; ++i) {
     const int m = slot_member(g.r5_data_slot(row, i));
-    if (w[i].len() == 0 || m < 0 || has_badblock(m, w[i].lo, w[i].len())) continue;
-    Op op{m, data_req(disk::IoOp::write, w[i].lo, w[i].len(), disk::IoClass::data), {}};
-    op.req.payload.stamps.resize(w[i].len());
-    for (uint64_t x = w[i].lo; x < w[i].hi; ++x) op.req.payload.stamps[x - w[i].lo] = new_word(i, x);
-    writes.push_back(std::move(op));
+    if (w[i].len() == 0 || m < 0) continue;
+    add_writes(m, w[i].lo, w[i].hi, [&](uint64_t x) { return new_word(i, x); });
   }
-  if (const int pm = slot_member(pslot); pm >= 0 && !has_badblock(pm, lo, len)) {
-    Op op{pm, data_req(disk::IoOp::write, lo, len, disk::IoClass::data), {}};
-    op.req.payload.stamps = std::move(parity);
-    writes.push_back(std::move(op));
-  }
+  if (const int pm = slot_member(pslot); pm >= 0)
+    add_writes(pm, lo, hi, [&](uint64_t x) { return parity[x - lo]; });
   co_await run_all(writes);
   // Lost blocks per 4 KiB stripe of [lo, hi): md handles each stripe head
   // alone, so a write error costs only the stripes it hits (L10).
