@@ -190,6 +190,7 @@ CheckResult check_convergence(const md::MemberImages& m, std::span<const Sector>
     // the read with EIO (read_balance finds no disk), nothing is returned
     // silently; durability skips such a sector the same way.
     if (m.geo.level != 5 && md::copies_of(m, s.value()).empty()) continue;
+    if (md::raid5_unreadable(m, s.value())) continue;
     ++examined;
     const uint64_t i = md::intent_sector_of(m.geo, s.value());
     std::string why;

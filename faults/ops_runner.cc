@@ -293,7 +293,42 @@ void OpsRunner::step_until(int64_t deadline_ns, const std::function<bool()>& don
   }
 }
 
+bool OpsRunner::write_in_flight_to_bad_stripe() {
+  // raid5: analyse_stripe counts a block behind a recorded bad block as
+  // failed, so a write to its row is a degraded write; a crash with it in
+  // flight can leave the row's parity stale, and the resync then rebuilds
+  // nothing there (handle_parity_checks5 with a failed block writes only the
+  // bad block, which is skipped): the block is rebuilt from stale parity.
+  // md accepts this write hole (a bad block does not make the array
+  // degraded, so the dirty-degraded refusal does not apply) (L12).
+  md::Mddev& md = world_->array->core();
+  const md::RaidGeometry& g = md.geo_;
+  const uint64_t chunk = g.chunk_sectors;
+  const uint64_t stripe = chunk * static_cast<uint64_t>(g.data_disks());
+  for (const InFlight& f : in_flight_) {
+    for (uint64_t row = f.start / stripe; row * stripe < f.end; ++row) {
+      uint64_t lo = ~0ull, hi = 0;  // the write's dev span in the row, as row_write
+      for (int i = 0; i < g.data_disks(); ++i) {
+        const uint64_t a0 = g.r5_array_of(row, i, 0);
+        const uint64_t b = std::max(f.start, a0), e = std::min(f.end, a0 + chunk);
+        if (b >= e) continue;
+        lo = std::min(lo, row * chunk + (b - a0));
+        hi = std::max(hi, row * chunk + (e - a0));
+      }
+      if (lo >= hi) continue;
+      for (const md::Member& m : md.members_)
+        if (m.writable() && m.badblocks.overlaps(Sector(lo), SectorCount(hi - lo))) return true;
+    }
+  }
+  return false;
+}
+
 void OpsRunner::power_loss(uint64_t choice) {
+  if (setup_.level == 5 && write_in_flight_to_bad_stripe()) {
+    outcome_.write_hole = "a write to a row degraded by a bad block was in flight at the crash";
+    dead_ = true;
+    return;
+  }
   const CrashState state = capture(world_->const_disk_ptrs());
   CrashStateChoice pick;
   auto chooser = CrashChoiceEnumerator::random(state, sim::mix64(setup_.seed ^ sim::mix64(choice + 1)), 1);
@@ -326,7 +361,9 @@ void OpsRunner::management(const Op& op) {
       if (m.faulty) a.remove_member(op.disk);
       break;
     case OpKind::readd_disk:
-      if (m.faulty) a.remove_member(op.disk);
+      // mdadm --remove fails (EBUSY) while writes for the member are queued
+      // in md; the re-add is then refused too (L11).
+      if (m.faulty && !a.remove_member(op.disk)) break;
       if (m.faulty || m.raid_disk < 0) recovery_since_crash_ |= a.re_add_member(op.disk);
       break;
     case OpKind::bad_block: {

@@ -91,7 +91,9 @@ struct RunOutcome {
   // e.g. "cannot start dirty degraded array"): the run ends there, passing.
   std::string refused;
   // Non-empty when a raid5 run lost a member while the post-crash resync was
-  // still owed (the write hole): the run ends there, passing.
+  // still owed, or crashed with a write in flight to a row holding a bad
+  // block (the write hole on a degraded stripe, L12): the run ends there,
+  // passing.
   std::string write_hole;
 };
 
@@ -139,6 +141,7 @@ class OpsRunner {
   void fail(const CheckResult& r);
   void note_fault() { faults_since_crash_ = true; }
   void watch_write_hole();
+  bool write_in_flight_to_bad_stripe();
 
   OpsSetup setup_;
   RunOptions options_;

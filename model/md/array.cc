@@ -116,7 +116,7 @@ uint64_t Array::next_write_id() const { return md_->next_write_id(); }
 SectorCount Array::capacity() const { return md_->pers_->array_sectors(); }
 
 void Array::fail_member(int member) { md_->md_error(member); }
-void Array::remove_member(int member) { md_->remove(member); }
+bool Array::remove_member(int member) { return md_->remove(member); }
 bool Array::re_add_member(int member) { return md_->re_add(member); }
 void Array::start_sync_action(SyncAction action) { md_->start_sync_action(action); }
 SyncAction Array::sync_action() const { return md_->current_action_; }

@@ -239,7 +239,9 @@ class Array {
 
   // --- management ------------------------------------------------------------
   void fail_member(int member);        // mdadm --fail (md_error)
-  void remove_member(int member);      // mdadm --remove (REQUIRES: faulty)
+  // mdadm --remove (REQUIRES: faulty or spare). False (EBUSY) while write
+  // bios chosen for the member are still queued; nothing changes then.
+  bool remove_member(int member);
   // mdadm --re-add: the disk keeps its old superblock; partial recovery when the
   // intent record allows it, else full recovery. Returns false if refused.
   bool re_add_member(int member);

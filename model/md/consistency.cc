@@ -240,6 +240,15 @@ bool covered_by(const std::vector<disk::SectorRange>& covered, disk::SectorRange
   return s >= e;
 }
 
+bool raid5_unreadable(const MemberImages& m, uint64_t a) {
+  if (m.geo.level != 5) return false;
+  const RaidGeometry::R5Loc l = m.geo.r5_map(a);
+  if (readable(m, l.slot, l.dev)) return false;
+  for (int s = 0; s < m.geo.raid_disks; ++s)
+    if (s != l.slot && !readable(m, s, l.dev)) return true;
+  return false;
+}
+
 uint64_t array_word(const MemberImages& m, uint64_t a) {
   const RaidGeometry& g = m.geo;
   SIM_ASSERT(a < g.array_sectors());

@@ -95,6 +95,12 @@ std::vector<uint64_t> inconsistent_chunks(const MemberImages& m, uint64_t chunk_
 // Is intent-space range r inside the union of `covered` (sorted ranges)?
 bool covered_by(const std::vector<disk::SectorRange>& covered, disk::SectorRange r);
 
+// raid5: the data block of array sector `a` and another block of its row are
+// both lost (a missing slot, a recorded bad block): analyse_stripe counts
+// more than max_degraded failed, so md fails a read there with EIO (L13).
+// False on other levels.
+bool raid5_unreadable(const MemberImages& m, uint64_t a);
+
 // The data word a read of array sector a would return from these images:
 // raid1/raid10 the first present copy, raid5 the data slot or, when it is
 // missing, the XOR of the rest of the row. REQUIRES: a < array sectors.

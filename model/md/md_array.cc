@@ -412,14 +412,18 @@ void Mddev::md_error(int member) {
   set_sb_change(true);
 }
 
-void Mddev::remove(int member) {
+bool Mddev::remove(int member) {
   Member& m = members_.at(member);
   SIM_ASSERT_MSG(m.faulty || m.raid_disk < 0, "only a faulty or spare member can be removed");
+  // raid1/raid10_remove_disk: -EBUSY while bios chosen for the member are
+  // pending; a re-add then would let them reach it before its bitmap (L11).
+  if (m.queued_writes > 0) return false;
   if (m.raid_disk >= 0) m.saved_raid_disk = m.raid_disk;
   m.raid_disk = -1;
   m.in_sync = false;
   m.present = false;
   set_sb_change(true);
+  return true;
 }
 
 }  // namespace mdsim::md

@@ -139,7 +139,7 @@ class Mddev final : public IntentHost {
   void set_geometry(SectorCount dev_sectors);
   void md_error(int member);
   bool re_add(int member);
-  void remove(int member);
+  bool remove(int member);  // false: busy (queued writes), nothing changed
 
   // --- state (read by raid1 and the Array facade) -------------------------
   sim::Simulator& sim_;

@@ -33,6 +33,10 @@ struct Member {
   bool had_read_error = false;
   uint32_t corrected_read_errors = 0;
   uint32_t nr_pending = 0;            // in-flight requests (read balancing)
+  // Write bios chosen for this member and held in a plug or the pending list
+  // (md holds them in rdev->nr_pending from raid1/raid10_write_request on):
+  // the member cannot be removed while any is queued (L11).
+  uint32_t queued_writes = 0;
 
   // Readable for normal IO of [s, s+n)? (In_sync, or recovered past the range.)
   bool readable(disk::Sector s, disk::SectorCount n) const {

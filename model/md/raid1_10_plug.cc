@@ -4,6 +4,7 @@
 namespace mdsim::md {
 
 void Raid1_10Plugging::add_bio(MemberBio&& bio, Plug* plug) {
+  ++md_.members_.at(bio.member).queued_writes;  // until submit_bio
   if (!md_.intent_->enabled()) {
     submit_bio(bio);  // no bitmap: nothing to order against, submit at once
     return;
@@ -55,7 +56,9 @@ sim::Task Raid1_10Plugging::flush_bio_list(std::vector<MemberBio> bios) {
 }
 
 void Raid1_10Plugging::submit_bio(MemberBio& bio) {
-  const Member& m = md_.members_.at(bio.member);
+  Member& m = md_.members_.at(bio.member);
+  SIM_ASSERT(m.queued_writes > 0);
+  --m.queued_writes;
   if (m.faulty || !m.present) {
     auto done = std::move(bio.done);
     md_.sim_.schedule(sim::Duration::zero(), [done = std::move(done)] {

@@ -223,10 +223,6 @@ sim::ValueTask<SectorCount> Raid5::sync_request(Sector sector, Sector max, SyncK
   co_return SectorCount(len);
 }
 
-namespace {
-constexpr uint64_t kStripeSectors = 8;  // STRIPE_SIZE (4 KiB)
-}  // namespace
-
 sim::Task Raid5::sync_window(uint64_t dev, uint64_t n, SyncKind kind, bool& ok) {
   const int disks = geo().raid_disks;
   const uint64_t row = dev / geo().chunk_sectors;

@@ -90,6 +90,7 @@ class Raid5 final : public Personality {
   };
 
  private:
+  static constexpr uint64_t kStripeSectors = 8;  // STRIPE_SIZE (4 KiB)
   const RaidGeometry& geo() const { return md_.geo_; }
   int slot_member(int slot) const;
   bool slot_readable(int slot, uint64_t dev, uint64_t n) const;
@@ -120,6 +121,9 @@ class Raid5 final : public Personality {
   sim::Task write_request(std::unique_ptr<MasterIo> io);
   sim::Task row_write(R5Bio* bio, uint64_t row);
   void row_done(R5Bio* bio, bool ok);
+  // A failed member write rewritten per 4 KiB stripe; `failed` receives the
+  // dev spans (merged) whose pieces failed again (L10).
+  sim::Task narrow_write_error(const Op& op, std::vector<Span>& failed);
   // raid5_read.cc
   sim::Task read_task(std::unique_ptr<MasterIo> io);
   sim::ValueTask<bool> read_piece(uint64_t row, int index, uint64_t dev, uint64_t n, uint64_t* out);

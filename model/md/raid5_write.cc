@@ -2,6 +2,7 @@
 // (add_stripe_bio, handle_stripe_dirtying: rmw / rcw / full stripe,
 // ops_run_reconstruct5), parity = XOR of the data stamps.
 #include <algorithm>
+#include <functional>
 
 #include "model/md/raid5.h"
 #include "sim/assert.h"
@@ -37,6 +38,32 @@ sim::Task Raid5::write_request(std::unique_ptr<MasterIo> io) {
   for (uint64_t row = row_lo; row <= row_hi; ++row) {
     co_await get_entry();  // the submitter sleeps while the cache is full
     md_.sim_.spawn(row_write(bio, row));
+  }
+}
+
+sim::Task Raid5::narrow_write_error(const Op& op, std::vector<Span>& failed) {
+  // md sends a stripe head's blocks as their own 4 KiB bios and
+  // raid5_end_write_request marks R5_WriteError per stripe; the model sent
+  // the row as one request, so it writes it again stripe by stripe (as
+  // raid1's narrow_write_error does) and returns the stripes that fail.
+  const uint64_t dev = op.req.sector.value() - md_.data_offset().value();
+  const uint64_t n = op.req.count.value();
+  std::vector<Op> pieces;
+  for (uint64_t x = dev; x < dev + n;) {
+    const uint64_t end = std::min(dev + n, (x / kStripeSectors + 1) * kStripeSectors);
+    Op p{op.member, data_req(disk::IoOp::write, x, end - x, disk::IoClass::data), {}};
+    const auto& st = op.req.payload.stamps;
+    p.req.payload.stamps.assign(st.begin() + static_cast<std::ptrdiff_t>(x - dev),
+                                st.begin() + static_cast<std::ptrdiff_t>(end - dev));
+    pieces.push_back(std::move(p));
+    x = end;
+  }
+  co_await run_all(pieces);
+  for (const Op& p : pieces) {
+    if (p.res.ok()) continue;
+    const uint64_t x = p.req.sector.value() - md_.data_offset().value();
+    if (!failed.empty() && failed.back().hi == x) failed.back().hi = x + p.req.count.value();
+    else failed.push_back(Span{x, x + p.req.count.value()});
   }
 }
 
@@ -219,33 +246,60 @@ sim::Task Raid5::row_write(R5Bio* bio, uint64_t row) {
     parity[j] = p;
   }
   std::vector<Op> writes;
+  // A block's write skips the 4 KiB stripes behind a recorded bad block of
+  // its member (md: that stripe's block is failed, ops_run_io skips it); the
+  // rest of the span is written (L14).
+  auto add_writes = [&](int m, uint64_t a, uint64_t b, const std::function<uint64_t(uint64_t)>& word) {
+    for (uint64_t x = a; x < b;) {
+      uint64_t e = x;
+      while (e < b) {
+        const uint64_t se = std::min(b, (e / kStripeSectors + 1) * kStripeSectors);
+        if (has_badblock(m, e, se - e)) break;
+        e = se;
+      }
+      if (e > x) {
+        Op op{m, data_req(disk::IoOp::write, x, e - x, disk::IoClass::data), {}};
+        op.req.payload.stamps.resize(e - x);
+        for (uint64_t y = x; y < e; ++y) op.req.payload.stamps[y - x] = word(y);
+        writes.push_back(std::move(op));
+      }
+      x = e < b ? std::min(b, (e / kStripeSectors + 1) * kStripeSectors) : b;
+    }
+  };
   for (int i = 0; i < dd; ++i) {
     const int m = slot_member(g.r5_data_slot(row, i));
-    if (w[i].len() == 0 || m < 0 || has_badblock(m, w[i].lo, w[i].len())) continue;
-    Op op{m, data_req(disk::IoOp::write, w[i].lo, w[i].len(), disk::IoClass::data), {}};
-    op.req.payload.stamps.resize(w[i].len());
-    for (uint64_t x = w[i].lo; x < w[i].hi; ++x) op.req.payload.stamps[x - w[i].lo] = new_word(i, x);
-    writes.push_back(std::move(op));
+    if (w[i].len() == 0 || m < 0) continue;
+    add_writes(m, w[i].lo, w[i].hi, [&](uint64_t x) { return new_word(i, x); });
   }
-  if (const int pm = slot_member(pslot); pm >= 0 && !has_badblock(pm, lo, len)) {
-    Op op{pm, data_req(disk::IoOp::write, lo, len, disk::IoClass::data), {}};
-    op.req.payload.stamps = std::move(parity);
-    writes.push_back(std::move(op));
-  }
+  if (const int pm = slot_member(pslot); pm >= 0)
+    add_writes(pm, lo, hi, [&](uint64_t x) { return parity[x - lo]; });
   // ops_complete_reconstruct: a FUA bio in the stripe makes every block
   // written with it, parity included, R5_WantFUA.
   for (Op& op : writes) op.req.fua = bio->master->io.fua;
   co_await run_all(writes);
-  int written = 0;
+  // Lost blocks per 4 KiB stripe of [lo, hi): md handles each stripe head
+  // alone, so a write error costs only the stripes it hits (L10).
+  const uint64_t first = lo / kStripeSectors;
+  std::vector<int> lost((hi - 1) / kStripeSectors - first + 1, nmissing);
+  std::vector<int> landed(lost.size(), 0);
   bool recorded = false;
   for (Op& op : writes) {
-    if (op.res.ok()) ++written;
-    else recorded |= record_write_error(op.member, op.req.sector.value() - md_.data_offset().value(),
-                                        op.req.count.value());
+    const uint64_t dev = op.req.sector.value() - md_.data_offset().value();
+    std::vector<Span> failed;
+    if (!op.res.ok()) co_await narrow_write_error(op, failed);
+    for (const Span& f : failed) recorded |= record_write_error(op.member, f.lo, f.len());
+    for (uint64_t st = dev / kStripeSectors; st * kStripeSectors < dev + op.req.count.value(); ++st) {
+      const bool bad = std::any_of(failed.begin(), failed.end(), [&](const Span& f) {
+        return f.lo < (st + 1) * kStripeSectors && st * kStripeSectors < f.hi;
+      });
+      (bad ? lost : landed)[st - first]++;
+    }
   }
-  // The data survives while at most one block of the row is lost (a block
-  // now behind a bad block is lost for this row: reads rebuild it).
-  const bool ok = static_cast<int>(writes.size()) - written + nmissing <= 1 && written > 0;
+  // The data survives while at most one block of each stripe is lost (a
+  // block now behind a bad block is lost for this row: reads rebuild it)
+  // and some block of each stripe written to landed.
+  bool ok = true;
+  for (size_t k = 0; k < lost.size(); ++k) ok = ok && lost[k] <= 1 && (landed[k] > 0 || lost[k] == nmissing);
   // handle_stripe completes the write only once the new bad block is
   // acknowledged (on disk with the superblock round), as raid10 does.
   if (recorded || md_.sb_change_pending_) co_await md_.wait_sb_written();

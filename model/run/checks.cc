@@ -52,6 +52,7 @@ CheckOutcome check_convergence(const faults::Oracle& oracle, const md::MemberIma
   }
   uint64_t checked = 0;
   for (const disk::Sector s : oracle.written_sectors()) {
+    if (md::raid5_unreadable(m, s.value())) continue;  // md: EIO, no value (L13)
     const uint64_t w = md::array_word(m, s.value());
     if (!oracle.allowed(s, w)) {
       c.held = false;

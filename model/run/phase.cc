@@ -80,7 +80,7 @@ void Phases::arm_faults() {
     if (f.type != scenario::FaultType::readd_disk) continue;
     const int d = f.disk;
     pre_.sim->schedule_at(t0 + sim::Duration::ns(*f.at_ns), [this, d] {
-      if (pre_.array->members()[static_cast<size_t>(d)].faulty) pre_.array->remove_member(d);
+      if (pre_.array->members()[static_cast<size_t>(d)].faulty && !pre_.array->remove_member(d)) return;
       pre_.array->re_add_member(d);
     });
   }
@@ -118,8 +118,8 @@ void Phases::apply_disk_op(World& w, const scenario::Op& o) {
       d.set_failed(false);
       d.set_missing(false);
       if (w.array) {
-        if (w.array->members()[static_cast<size_t>(o.disk)].faulty) w.array->remove_member(o.disk);
-        w.array->re_add_member(o.disk);
+        if (!w.array->members()[static_cast<size_t>(o.disk)].faulty || w.array->remove_member(o.disk))
+          w.array->re_add_member(o.disk);
       }
       break;
     case scenario::OpType::bad_block: d.add_bad_range(r, o.sticky); break;
