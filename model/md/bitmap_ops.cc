@@ -52,7 +52,12 @@ void Bitmap::end_io(Sector offset, SectorCount sectors) {
   if (sectors.value() == 0) return;
   const uint64_t first = chunk_of(offset);
   const uint64_t last = chunk_of(offset + sectors - SectorCount(1));
-  const bool degraded = host_.degraded() && !opts_.mutants.on(Mutant::degraded_write_clears);
+  const bool degraded = host_.degraded();
+  // The mutant forgets NEEDED on a degraded write only: advancing
+  // events_cleared as well would force every later re-add to a full recovery
+  // and hide the lost bit (the combined form became equivalent once an
+  // assembly during a recovery restarts it in full, L9b).
+  const bool keep_needed = !opts_.mutants.on(Mutant::degraded_write_clears);
   for (uint64_t c = first; c <= last; ++c) {
     BitmapCounter* bmc = counter_ptr(c, false);
     SIM_ASSERT(bmc != nullptr);
@@ -63,7 +68,7 @@ void Bitmap::end_io(Sector offset, SectorCount sectors) {
         events_cleared_ = host_.events();
         need_sync_ = true;
       }
-    } else if (!(*bmc & kNeededMask)) {
+    } else if (keep_needed && !(*bmc & kNeededMask)) {
       *bmc |= kNeededMask;  // keep the chunk for the re-add / recovery
     }
     if ((*bmc & kCounterMax) == kCounterMax) overflow_wait_.wake_all();

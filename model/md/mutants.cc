@@ -18,7 +18,7 @@ constexpr std::array<MutantInfo, kMutantCount> kMutants{{
     {Mutant::write_error_ignored, "write_error_ignored", "any",
      "a member write error is ignored: member stays In_sync, no bad block"},
     {Mutant::degraded_write_clears, "degraded_write_clears", "any",
-     "a write on a degraded array ends its intent as if every mirror was written"},
+     "a write on a degraded array does not keep its chunk NEEDED (the daemon clears the bit)"},
     {Mutant::skip_second_mirror, "skip_second_mirror", "any",
      "raid1 writes only the first In_sync mirror"},
     {Mutant::flush_first_member_only, "flush_first_member_only", "any",
