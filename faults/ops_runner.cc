@@ -303,17 +303,15 @@ bool OpsRunner::write_in_flight_to_bad_stripe() {
   // degraded, so the dirty-degraded refusal does not apply) (L12).
   md::Mddev& md = world_->array->core();
   const md::RaidGeometry& g = md.geo_;
-  const uint64_t chunk = g.chunk_sectors;
-  const uint64_t stripe = chunk * static_cast<uint64_t>(g.data_disks());
+  const uint64_t stripe = g.chunk_sectors * static_cast<uint64_t>(g.data_disks());
   for (const InFlight& f : in_flight_) {
     for (uint64_t row = f.start / stripe; row * stripe < f.end; ++row) {
       uint64_t lo = ~0ull, hi = 0;  // the write's dev span in the row, as row_write
       for (int i = 0; i < g.data_disks(); ++i) {
-        const uint64_t a0 = g.r5_array_of(row, i, 0);
-        const uint64_t b = std::max(f.start, a0), e = std::min(f.end, a0 + chunk);
-        if (b >= e) continue;
-        lo = std::min(lo, row * chunk + (b - a0));
-        hi = std::max(hi, row * chunk + (e - a0));
+        const disk::SectorRange r = g.r5_dev_span(row, i, f.start, f.end - f.start);
+        if (r.empty()) continue;
+        lo = std::min(lo, r.start.value());
+        hi = std::max(hi, r.end().value());
       }
       if (lo >= hi) continue;
       for (const md::Member& m : md.members_)

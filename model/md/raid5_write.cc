@@ -130,10 +130,9 @@ sim::Task Raid5::row_write(R5Bio* bio, uint64_t row) {
   std::vector<Span> w(dd);
   uint64_t lo = ~0ull, hi = 0;
   for (int i = 0; i < dd; ++i) {
-    const uint64_t a0 = g.r5_array_of(row, i, 0);
-    const uint64_t b = std::max(s, a0), e = std::min(s + n, a0 + chunk);
-    if (b >= e) continue;
-    w[i] = Span{row * chunk + (b - a0), row * chunk + (e - a0)};
+    const disk::SectorRange r = g.r5_dev_span(row, i, s, n);
+    if (r.empty()) continue;
+    w[i] = Span{r.start.value(), r.end().value()};
     lo = std::min(lo, w[i].lo);
     hi = std::max(hi, w[i].hi);
   }

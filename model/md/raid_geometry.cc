@@ -1,5 +1,7 @@
 #include "model/md/raid_geometry.h"
 
+#include <algorithm>
+
 #include "model/md/array.h"
 #include "sim/assert.h"
 
@@ -105,6 +107,13 @@ RaidGeometry::R5Loc RaidGeometry::r5_map(uint64_t a) const {
 
 uint64_t RaidGeometry::r5_array_of(uint64_t row, int index, uint64_t offset_in_chunk) const {
   return (row * data_disks() + index) * chunk_sectors + offset_in_chunk;
+}
+
+disk::SectorRange RaidGeometry::r5_dev_span(uint64_t row, int index, uint64_t a, uint64_t n) const {
+  const uint64_t a0 = r5_array_of(row, index, 0);
+  const uint64_t b = std::max(a, a0), e = std::min(a + n, a0 + chunk_sectors);
+  if (b >= e) return disk::SectorRange{};
+  return disk::SectorRange{disk::Sector(row * chunk_sectors + (b - a0)), disk::SectorCount(e - b)};
 }
 
 disk::SectorRange RaidGeometry::intent_range(uint64_t a, uint64_t n) const {

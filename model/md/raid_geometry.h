@@ -76,6 +76,9 @@ struct RaidGeometry {
   };
   R5Loc r5_map(uint64_t a) const;
   uint64_t r5_array_of(uint64_t row, int index, uint64_t offset_in_chunk) const;
+  // Member (dev) sectors that the array write [a, a+n) covers in data index
+  // `index` of raid5 row `row` (empty when it misses that chunk).
+  disk::SectorRange r5_dev_span(uint64_t row, int index, uint64_t a, uint64_t n) const;
 
   // Intent-space range of the array write [a, a+n) (raid1: identity;
   // raid10: identity; raid5: raid5_bitmap_sector rounding).
