@@ -36,21 +36,45 @@ uint32_t Disk::inflight() const {
   return impl_->active + static_cast<uint32_t>(impl_->waiting.size());
 }
 
-uint64_t Disk::media_word(Sector s) const { return impl_->media.word(s); }
-uint64_t Disk::current_word(Sector s) const { return impl_->read_view().word(s); }
+// Inspection sees the write-back due by now (Impl::catch_up).
+uint64_t Disk::media_word(Sector s) const {
+  impl_->catch_up();
+  return impl_->media.word(s);
+}
+
+uint64_t Disk::current_word(Sector s) const {
+  impl_->catch_up();
+  return impl_->read_view().word(s);
+}
 
 void Disk::media_bytes(Sector s, SectorCount n, std::vector<uint8_t>& out) const {
   SIM_ASSERT(s.value() + n.value() <= config_.capacity.value());
+  impl_->catch_up();
   out.resize(n.bytes());
   for (uint64_t i = 0; i < n.value(); ++i) {
     impl_->media.render(s + SectorCount(i), out.data() + i * kSectorBytes);
   }
 }
 
-const DiskImage& Disk::media_image() const { return impl_->media; }
-const DiskImage& Disk::current_image() const { return impl_->read_view(); }
-uint64_t Disk::cached_writes() const { return impl_->cache.size(); }
-uint64_t Disk::cached_bytes() const { return impl_->cached_bytes; }
+const DiskImage& Disk::media_image() const {
+  impl_->catch_up();
+  return impl_->media;
+}
+
+const DiskImage& Disk::current_image() const {
+  impl_->catch_up();
+  return impl_->read_view();
+}
+
+uint64_t Disk::cached_writes() const {
+  impl_->catch_up();
+  return impl_->cache.size();
+}
+
+uint64_t Disk::cached_bytes() const {
+  impl_->catch_up();
+  return impl_->cached_bytes;
+}
 
 void Disk::set_failed(bool failed) { impl_->failed = failed; }
 void Disk::set_missing(bool missing) { impl_->missing = missing; }
@@ -77,6 +101,7 @@ void Disk::add_write_error_range(SectorRange r) {
 }
 
 Disk::CrashLayers Disk::capture() const {
+  impl_->catch_up();
   CrashLayers l;
   l.disk_name = name_;
   l.at = sim_.now();

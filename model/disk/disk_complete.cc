@@ -36,6 +36,7 @@ IoStatus Disk::Impl::fault_status(const Request& r) {
 void Disk::Impl::complete(RequestPtr r) {
   SIM_ASSERT(active > 0);
   --active;
+  catch_up();  // write-back due by now happened first
   IoResult res;
   res.status = fault_status(*r);
   if (r->write) {
@@ -169,22 +170,48 @@ void Disk::Impl::destage_through(uint64_t seq, uint64_t request_id) {
     destage_front();
   }
   sim.trace().record(sim.now(), kTraceDiskFlush, actor, request_id, writes, bytes);
+  // The chain now ends at its next instant: the timer must not outlive it.
+  if (cache.empty() && destage_pending && destage_timer_at != destage_due) {
+    sim.cancel(destage_timer);
+    arm_destage_timer();
+  }
 }
 
+// Background write-back (see Impl::destage_pending): each cached write reaches
+// media destage_delay_ns after it completed, in completion order (so media
+// always holds a prefix). A write entering the cache with no instant ahead
+// starts the chain at its own due instant.
 void Disk::Impl::arm_destage() {
-  if (cfg.destage_delay_ns == 0 || cache.empty() || sim.pending(destage_timer)) return;
-  const sim::Instant due =
-      std::max(sim.now(), cache.front()->completed_at + sim::Duration::ns(cfg.destage_delay_ns));
-  destage_timer = sim.schedule_at(due, [this] { on_destage_timer(); });
+  if (cfg.destage_delay_ns == 0 || cache.empty()) return;
+  if (!destage_pending) {
+    destage_pending = true;
+    destage_due = due_of(*cache.front());
+  }
+  if (!sim.pending(destage_timer)) arm_destage_timer();
 }
 
-// Background write-back: each cached write reaches media destage_delay_ns after
-// it completed, in completion order (so media always holds a prefix).
+// The last instant the chain reaches for sure: the due instant of the newest
+// cached write (every cached write gets its own instant), else the next one.
+void Disk::Impl::arm_destage_timer() {
+  SIM_ASSERT(destage_pending);
+  destage_timer_at = cache.empty() ? destage_due : std::max(destage_due, due_of(*cache.back()));
+  destage_timer = sim.schedule_at(destage_timer_at, [this] { on_destage_timer(); });
+}
+
+void Disk::Impl::catch_up_slow() {
+  // Every instant of the chain up to now destages the writes due by it; the
+  // writes due by now are exactly what they destage together (cached writes are
+  // due in completion order, and each has an instant no later than its due).
+  const sim::Instant now = sim.now();
+  while (!cache.empty() && due_of(*cache.front()) <= now) destage_front();
+  destage_pending = !cache.empty();
+  if (destage_pending) destage_due = due_of(*cache.front());
+}
+
 void Disk::Impl::on_destage_timer() {
   destage_timer = sim::EventId();
-  const sim::Duration delay = sim::Duration::ns(cfg.destage_delay_ns);
-  while (!cache.empty() && cache.front()->completed_at + delay <= sim.now()) destage_front();
-  arm_destage();
+  catch_up();
+  if (destage_pending) arm_destage_timer();
 }
 
 void Disk::Impl::account(const Request& r, const IoResult& res) {

@@ -267,6 +267,7 @@ sim::Duration Disk::Impl::service_time(const Request& r) {
   const bool through = cfg.cache == CacheMode::write_through;
   int64_t ns = 0;
   if (q.op == IoOp::flush || q.preflush) {
+    catch_up();  // the dirty cache as of now
     if (!through) {
       ns += spec.flush_base_ns +
             static_cast<int64_t>(cache.size()) * spec.flush_ns_per_dirty_write +

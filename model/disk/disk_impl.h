@@ -95,7 +95,17 @@ struct Disk::Impl {
   void complete_write(Request& r);
   void destage_through(uint64_t seq, uint64_t request_id);
   void destage_front();
+  // Lazy background write-back (see the destage fields below): destages every
+  // cached write due by now. Called before anything reads the cache or media.
+  void catch_up() {
+    if (destage_pending && destage_due <= sim.now()) catch_up_slow();
+  }
+  void catch_up_slow();
+  sim::Instant due_of(const PendingWrite& w) const {
+    return w.completed_at + sim::Duration::ns(cfg.destage_delay_ns);
+  }
   void arm_destage();
+  void arm_destage_timer();
   void on_destage_timer();
   void supersede_cached(SectorRange range);
   void account(const Request& r, const IoResult& res);
@@ -147,7 +157,22 @@ struct Disk::Impl {
   Sector head;  // hdd arm position
   uint64_t next_id = 1;
   uint64_t last_completion_seq = 0;
+  // Background write-back is evaluated lazily. The model: a chain of write-back
+  // instants, each the due instant (completed_at + destage_delay_ns) of the
+  // oldest cached write when the previous one passed (or when a write entered
+  // an idle cache); at each, every write due by then reaches media. Instead of
+  // one event per cached write, catch_up() applies the instants that passed
+  // before anything observes the cache or media (an observer at a due instant
+  // sees the write on media), and one real timer, at the last instant the chain
+  // is sure to reach, keeps the simulation alive (and its clock moving) exactly
+  // as long as the chain. Invariants: destage_pending iff the chain has an
+  // instant ahead (always when the cache is non-empty and destage_delay_ns > 0);
+  // destage_timer is pending whenever destage_pending, at destage_timer_at, an
+  // instant the chain reaches (so the simulation ends when the chain does).
+  bool destage_pending = false;
+  sim::Instant destage_due;  // the chain's next instant, while destage_pending
   sim::EventId destage_timer;
+  sim::Instant destage_timer_at;
 
   bool failed = false;
   bool missing = false;
