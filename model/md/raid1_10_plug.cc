@@ -39,6 +39,7 @@ sim::Task Raid1_10Plugging::flush_pending() {
   // Not a coroutine: the list's flush task itself (one frame less per round).
   std::vector<MemberBio> bios;
   bios.swap(pending_bio_list_);
+  pending_bio_list_.swap(spare_list_);  // empty, with the spare's capacity
   return flush_bio_list(std::move(bios));
 }
 
@@ -53,6 +54,8 @@ sim::Task Raid1_10Plugging::flush_bio_list(std::vector<MemberBio> bios) {
   if (!md_.intent_->try_unplug()) co_await md_.intent_->unplug();
   if (!early)
     for (auto& b : bios) submit_bio(b);
+  bios.clear();
+  if (bios.capacity() > spare_list_.capacity()) spare_list_.swap(bios);
 }
 
 void Raid1_10Plugging::submit_bio(MemberBio& bio) {

@@ -46,6 +46,10 @@ class Raid1_10Plugging {
   Mddev& md_;
   sim::WaitQueue& daemon_wq_;
   std::vector<MemberBio> pending_bio_list_;
+  // An emptied list kept for its capacity: the daemon takes the pending list
+  // at every round, and a fresh one allocated and grew again at the next bio
+  // (with `bitmap`, ~570 instructions per user write).
+  std::vector<MemberBio> spare_list_;
 };
 
 }  // namespace mdsim::md
