@@ -40,6 +40,7 @@ bool EventQueue::cancel(EventId id) {
   s.seq = 0;
   s.fn = nullptr;
   --live_;
+  ++dead_;
   // The slot is recycled when its heap entry is popped, never earlier, so a
   // stale heap entry can never alias a new event (invariant 1).
   return true;
@@ -91,17 +92,19 @@ Instant EventQueue::pop(Callback& out) {
 }
 
 void EventQueue::drop_dead_top() {
-  while (!heap_.empty() && slots_[heap_.front().slot()].seq != heap_.front().seq()) {
+  while (dead_ != 0 && !heap_.empty() && slots_[heap_.front().slot()].seq != heap_.front().seq()) {
     free_slots_.push_back(heap_.front().slot());
     pop_top();
+    --dead_;
   }
 }
 
 void EventQueue::drop_dead_fifo() {
-  while (fifo_head_ < fifo_.size() &&
+  while (dead_ != 0 && fifo_head_ < fifo_.size() &&
          slots_[fifo_[fifo_head_].slot()].seq != fifo_[fifo_head_].seq()) {
     free_slots_.push_back(fifo_[fifo_head_].slot());
     ++fifo_head_;
+    --dead_;
   }
 }
 

@@ -24,7 +24,9 @@
 //      so the pop order does not depend on the heap's shape);
 //  (3) seq values are unique and strictly increasing in push order;
 //  (4) every FIFO entry has time_ns == now_ns_ (the last popped time) and a
-//      greater seq than every heap entry with that time; FIFO seqs increase.
+//      greater seq than every heap entry with that time; FIFO seqs increase;
+//  (5) dead_ = the number of heap and pending FIFO entries whose slot is not
+//      live (cancelled events not yet dropped).
 #pragma once
 
 #include <cstdint>
@@ -103,6 +105,9 @@ class EventQueue {
   std::vector<uint32_t> free_slots_;
   uint64_t next_seq_ = 1;
   size_t live_ = 0;
+  // Cancelled events whose heap or FIFO entry is still queued. While 0 (nearly
+  // always) a pop needs no liveness test, so no load of the slot's seq.
+  size_t dead_ = 0;
 };
 
 }  // namespace mdsim::sim
