@@ -182,11 +182,11 @@ void Disk::Impl::destage_through(uint64_t seq, uint64_t request_id) {
 // always holds a prefix). A write entering the cache with no instant ahead
 // starts the chain at its own due instant.
 void Disk::Impl::arm_destage() {
-  if (cfg.destage_delay_ns == 0 || cache.empty()) return;
-  if (!destage_pending) {
-    destage_pending = true;
-    destage_due = due_of(*cache.front());
-  }
+  // While the chain has an instant ahead its timer is pending (invariant).
+  if (destage_pending || cfg.destage_delay_ns == 0 || cache.empty()) return;
+  destage_pending = true;
+  destage_due = due_of(*cache.front());
+  // The timer of a chain that just ended may still be due at this instant.
   if (!sim.pending(destage_timer)) arm_destage_timer();
 }
 

@@ -195,7 +195,9 @@ void Disk::Impl::submit_native(IoRequest&& req, Done&& done) {
   if (r->req.op == IoOp::write || r->req.op == IoOp::discard) {
     r->write = make_pending(*r);
     if (r->req.preflush) r->write->preflush_cutoff_seq = r->cutoff_seq;
-    r->req.payload = Payload{};  // the words now live in the pending write
+    // The words now live in the pending write (inline stamps need no freeing).
+    r->req.payload.stamps.resize(0);
+    if (!r->req.payload.bytes.empty()) std::vector<uint8_t>().swap(r->req.payload.bytes);
   }
   const IoRequest& q = r->req;
   // Applied to the read view at completion, ~queue depth IOs later.
