@@ -127,11 +127,13 @@ ExploreSummary explore_level(int level, md::IntentType t, uint64_t seed, int fir
   return all;
 }
 
-// L3 (docs/verification.md): case 22 reaches a double crash whose resync
+// L3 (docs/verification.md): case 24 reaches a double crash whose resync
 // checkpoint superblock landed on some members only (one member a event
-// behind); convergence is not promised there, in md too.
+// behind); convergence is not promised there, in md too. (Case 22 until the
+// disk's write-back stopped taking an event per cached write: crash points
+// are sampled among event boundaries, so the explored states moved.)
 TEST(LevelExplore, Raid10NoneSplitCheckpointIsNotAFailure) {
-  const ExploreSummary s = explore_level(10, md::IntentType::none, 51, 22, 1);
+  const ExploreSummary s = explore_level(10, md::IntentType::none, 51, 24, 1);
   EXPECT_GT(s.split_checkpoints, 0u);
 }
 TEST(LevelExplore, Raid10None) { explore_level(10, md::IntentType::none, 51); }
