@@ -201,6 +201,31 @@ TEST(Raid10, ReadFailsWhenEveryCopyIsBad) {
   EXPECT_EQ(rig.array->counters().corrected_read_errors, 0u);
 }
 
+TEST(Raid10, CheckRewritesAnUnreadableCopyAndKeepsIt) {
+  // sync_request_write: the lowest copy that reads is the source, a copy
+  // whose read failed is written from it, by a check too, and is neither
+  // failed nor counted as a mismatch (L20).
+  testing::MdRig rig(114, config(md::IntentType::bitmap), small_disk());
+  auto w = rig.write(1000, 8);
+  ASSERT_TRUE(w.ok);
+  rig.run_for(sim::Duration::s(30));
+  const auto& g = rig.array->core().geo_;
+  const uint64_t off = rig.array->data_offset().value();
+  const int slot0 = g.r10_slot(1000, 0);
+  rig.disks[slot0]->add_bad_range({Sector(off + g.r10_dev(1000, 0)), SectorCount(8)}, false);
+  rig.array->start_sync_action(md::SyncAction::check);
+  rig.array->wait_sync_done();
+  EXPECT_FALSE(rig.array->members()[slot0].faulty);
+  EXPECT_TRUE(rig.array->members()[slot0].in_sync);
+  EXPECT_EQ(rig.array->counters().mismatch_sectors, 0u);
+  // The rewrite repaired the sectors: copy 0 reads without a correction.
+  auto r = rig.read(1000, 8);
+  ASSERT_TRUE(r.ok);
+  for (uint64_t i = 0; i < 8; ++i) EXPECT_EQ(r.words[i], md::stamp(w.write_id, i));
+  EXPECT_EQ(rig.array->counters().corrected_read_errors, 0u);
+  EXPECT_TRUE(inconsistent(rig).empty());
+}
+
 TEST(Raid10, WriteErrorBecomesBadBlockBeforeCompletion) {
   testing::MdRig rig(113, config(md::IntentType::bitmap), small_disk());
   rig.run_for(sim::Duration::s(1));
