@@ -332,9 +332,7 @@ sim::Task Raid10::sync_copy(int m, Sector dev, int slot, bool compare, const std
     // A copy that read and differs is counted (a check stops there); one
     // whose read failed is rewritten, by a check too (sync_request_write).
     if (other.ok() && (kind == SyncKind::check || kind == SyncKind::repair)) {
-      uint64_t diff = 0;
-      for (size_t i = 0; i < base.size(); ++i) diff += other.words[i] != base[i];
-      md_.counters_.mismatch_sectors += diff;
+      md_.account_mismatch(base, other);
       if (kind == SyncKind::check) co_return;
     }
   }
