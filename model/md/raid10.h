@@ -1,6 +1,7 @@
-// The raid10 personality, near layout (drivers/md/raid10.c with the shared
-// raid1-10.c plugging): every array chunk has near_copies copies on
-// consecutive slots (raid_geometry.h). The write path is raid1's: md_account_bio
+// The raid10 personality, near, far and offset layouts (drivers/md/raid10.c
+// with the shared raid1-10.c plugging): every array chunk has r10_copies()
+// copies, placed by raid_geometry.h (near: consecutive slots; far / offset:
+// the next slot, in the member's far section or next device chunk). The write path is raid1's: md_account_bio
 // -> intent start_write over ARRAY sectors (raid10's intent space), member
 // bios collected in the submitter's plug or on pending_bio_list, the intent
 // unplug before any of them is submitted (raid10d / blk_finish_plug).

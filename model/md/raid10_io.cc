@@ -35,19 +35,24 @@ sim::Task Raid10::read_task(std::unique_ptr<MasterIo> io) {
 
 sim::ValueTask<bool> Raid10::read_piece(uint64_t a, uint64_t n, uint64_t* out) {
   // read_balance: among the readable copies without bad blocks, the one with
-  // the fewest requests in flight (lowest copy on ties). On a media error the
-  // next copy is tried and the good data written back (fix_read_error).
+  // the fewest requests in flight (lowest copy on ties); with far / offset
+  // copies the lowest device address (md: "for far > 1 always use the
+  // lowest address", so reads stay in the first section, raid0-like). On a
+  // media error the next copy is tried and the good data written back
+  // (fix_read_error).
   const RaidGeometry& g = geo();
   std::vector<int> tried;
   for (;;) {
     int best = -1;
     int best_k = -1;
-    for (int k = 0; k < g.near_copies; ++k) {
+    for (int k = 0; k < g.r10_copies(); ++k) {
       const int m = slot_member(g.r10_slot(a, k));
       if (m < 0 || !readable(m, a, n)) continue;
       if (std::find(tried.begin(), tried.end(), m) != tried.end()) continue;
       if (md_.members_[m].badblocks.overlaps(Sector(g.r10_dev(a, k)), SectorCount(n))) continue;
-      if (best < 0 || md_.members_[m].nr_pending < md_.members_[best].nr_pending) {
+      const bool better = best < 0 || (g.far_copies > 1 ? g.r10_dev(a, k) < g.r10_dev(a, best_k)
+                                                         : md_.members_[m].nr_pending < md_.members_[best].nr_pending);
+      if (better) {
         best = m;
         best_k = k;
       }
@@ -60,7 +65,7 @@ sim::ValueTask<bool> Raid10::read_piece(uint64_t a, uint64_t n, uint64_t* out) {
       std::copy(r.words.begin(), r.words.end(), out);
       // Repair the copies that failed before this one.
       for (int bad : tried) {
-        for (int k = 0; k < g.near_copies; ++k)
+        for (int k = 0; k < g.r10_copies(); ++k)
           if (slot_member(g.r10_slot(a, k)) == bad)
             co_await fix_read_error(bad, Sector(g.r10_dev(a, k)), SectorCount(n), r.words);
       }
@@ -106,7 +111,7 @@ sim::ValueTask<SectorCount> Raid10::sync_request(Sector sector, Sector max, Sync
   const bool requested = kind == SyncKind::check || kind == SyncKind::repair;
   // Recovery only visits chunks with a copy on a recovering member.
   bool recovering = false;
-  for (int k = 0; k < g.near_copies; ++k) {
+  for (int k = 0; k < g.r10_copies(); ++k) {
     const int m = slot_member(g.r10_slot(a, k));
     if (m >= 0 && !md_.members_[m].in_sync) recovering = true;
   }
@@ -170,10 +175,10 @@ sim::Task Raid10::sync_window(uint64_t a, uint64_t n, SyncKind kind, bool& ok) {
   // Faulty again. Skipping it instead let the window end successfully and
   // clear the chunk while that copy differed (L4).
   const RaidGeometry& g = geo();
-  std::vector<int> copy(g.near_copies, -1);
-  std::vector<uint8_t> was_in_sync(g.near_copies, 0);
+  std::vector<int> copy(g.r10_copies(), -1);
+  std::vector<uint8_t> was_in_sync(g.r10_copies(), 0);
   int src = -1;
-  for (int k = 0; k < g.near_copies; ++k) {
+  for (int k = 0; k < g.r10_copies(); ++k) {
     const int m = slot_member(g.r10_slot(a, k));
     copy[k] = m;
     was_in_sync[k] = m >= 0 && md_.members_[m].in_sync;
@@ -190,7 +195,7 @@ sim::Task Raid10::sync_window(uint64_t a, uint64_t n, SyncKind kind, bool& ok) {
     co_await recovery_without_source(a, n, copy, was_in_sync, ok);
     co_return;
   }
-  std::vector<uint8_t> unread(g.near_copies, 0);  // In_sync copies whose read failed
+  std::vector<uint8_t> unread(g.r10_copies(), 0);  // In_sync copies whose read failed
   disk::IoResult base;
   if (kind == SyncKind::recovery) {
     int src_k = 0;
@@ -209,7 +214,7 @@ sim::Task Raid10::sync_window(uint64_t a, uint64_t n, SyncKind kind, bool& ok) {
     md_.md_error(src);
     co_return;
   }
-  for (int k = 0; k < g.near_copies; ++k) {
+  for (int k = 0; k < g.r10_copies(); ++k) {
     const int m = copy[k];
     if (m < 0 || m == src) continue;
     // A copy starting with a known bad block is neither read nor written
@@ -233,7 +238,7 @@ sim::ValueTask<int> Raid10::read_resync_source(uint64_t a, uint64_t n, const std
   // (then `base` holds that failure).
   const RaidGeometry& g = geo();
   int first_failed = -1;
-  for (int k = 0; k < g.near_copies; ++k) {
+  for (int k = 0; k < g.r10_copies(); ++k) {
     const int m = copy[k];
     if (m < 0 || !md_.members_[m].in_sync) continue;
     const Sector dev(g.r10_dev(a, k));
@@ -260,13 +265,13 @@ sim::Task Raid10::recovery_without_source(uint64_t a, uint64_t n, const std::vec
                                           const std::vector<uint8_t>& was_in_sync, bool& ok) {
   const RaidGeometry& g = geo();
   bool any_working = false;
-  for (int k = 0; k < g.near_copies; ++k) any_working = any_working || was_in_sync[k] != 0;
+  for (int k = 0; k < g.r10_copies(); ++k) any_working = any_working || was_in_sync[k] != 0;
   if (!any_working) {
     ok = false;  // md: "insufficient working devices for recovery" (MD_RECOVERY_INTR)
     co_return;
   }
   bool recorded = false;
-  for (int k = 0; k < g.near_copies; ++k) {
+  for (int k = 0; k < g.r10_copies(); ++k) {
     const int m = copy[k];
     if (m < 0 || was_in_sync[k] != 0) continue;
     if (md_.members_[m].badblocks.set(Sector(g.r10_dev(a, k)), SectorCount(n))) recorded = true;
@@ -298,7 +303,7 @@ sim::Task Raid10::recover_by_pages(uint64_t a, uint64_t n, int src, const std::v
       md_.md_error(src);
       co_return;
     }
-    for (int k = 0; k < g.near_copies; ++k) {
+    for (int k = 0; k < g.r10_copies(); ++k) {
       const int m = copy[k];
       if (m < 0 || m == src || was_in_sync[k] != 0) continue;
       const Sector dev(g.r10_dev(a, k) + off);
