@@ -166,7 +166,8 @@ struct LayoutName {
   const char* name;
   uint32_t code;
 };
-constexpr LayoutName kLayouts[] = {{10, "n2", 0x102}, {10, "n3", 0x103}, {5, "left-symmetric", 2}};
+constexpr LayoutName kLayouts[] = {
+    {10, "n2", 0x102}, {10, "n3", 0x103}, {10, "o2", 0x10201}, {10, "f2", 0x201}, {5, "left-symmetric", 2}};
 
 std::string layout_name(int level, uint32_t code) {
   for (const LayoutName& l : kLayouts)

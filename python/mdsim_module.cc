@@ -1,6 +1,7 @@
 // The `mdsim` Python module (pybind11): version(), run(scenario),
 // sweep(sweep) and explore(scenario, crash_points) over the runner
-// (model/run/), and previews of what a workload job submits.
+// (model/run/), and previews of what a workload job (fio keys) or a
+// scenario's `workload` section (scenario keys, incl. `sync`) submits.
 //
 // Errors map like the CLI's exit codes: bad input (exit 2) raises ValueError
 // with the same message; a part the build cannot simulate yet raises
@@ -14,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "model/run/build.h"
 #include "model/run/runner.h"
 #include "model/run/sweep.h"
 #include "model/scenario/loader.h"
@@ -109,6 +111,14 @@ py::list sweep_binding(const py::object& s) {
   return rows;
 }
 
+// The IOs a scenario's `workload` section submits, built the way `mdsim run`
+// builds it (run::job_spec): `sync` shows as fua on every write.
+py::list scenario_workload_preview_binding(const py::object& s, uint64_t ios_max, std::optional<uint64_t> seed) {
+  const scenario::Scenario sc = scenario_of(s, seed);
+  if (!sc.workload) throw py::value_error("scenario_workload_preview: the scenario has no workload section");
+  return preview({run::job_spec(*sc.workload)}, sc.array.capacity_bytes(), sc.seed, ios_max);
+}
+
 // crash_points: None or "all" (every boundary), or an int >= 1 (sampled);
 // the CLI's --crash-points rule, with its message.
 std::optional<uint64_t> crash_points_of(const py::object& cp) {
@@ -192,6 +202,12 @@ PYBIND11_MODULE(mdsim, m) {
       },
       py::arg("text"), py::arg("capacity_bytes") = uint64_t{1} << 30, py::arg("seed") = 1,
       py::arg("ios_max") = 1000, "workload_preview for the jobs of a fio job file's text.");
+
+  m.def("scenario_workload_preview", &scenario_workload_preview_binding, py::arg("scenario"),
+        py::arg("ios_max") = 1000, py::arg("seed") = py::none(),
+        "workload_preview for a scenario's `workload` section (a dict or a JSON file path; "
+        "scenario keys such as sync, fsync, ios), against its array's capacity and seed: the "
+        "job `mdsim run` builds. workload.sync (fio sync=1) sets fua on every write.");
 
   m.def("supported_job_keys", [] { return workload::supported_job_keys(); },
         "The fio keys mdsim understands.");

@@ -72,7 +72,7 @@ bool raid10_bad(const MemberImages& m, uint64_t a) {
   const RaidGeometry& g = m.geo;
   int first = -1;
   uint64_t w0 = 0;
-  for (int k = 0; k < g.near_copies; ++k) {
+  for (int k = 0; k < g.r10_copies(); ++k) {
     const int s = g.r10_slot(a, k);
     const uint64_t dev = g.r10_dev(a, k);
     if (!readable(m, s, dev)) continue;
@@ -169,7 +169,7 @@ bool inconsistent_at(const MemberImages& m, uint64_t i) {
 std::vector<uint64_t> slot_words(const MemberImages& m, uint64_t i) {
   std::vector<uint64_t> out(m.slots.size(), 0);
   if (m.geo.level == 10) {
-    for (int k = 0; k < m.geo.near_copies; ++k) {
+    for (int k = 0; k < m.geo.r10_copies(); ++k) {
       const int s = m.geo.r10_slot(i, k);
       if (m.slots[s]) out[s] = word_at(m, s, m.geo.r10_dev(i, k));
     }
@@ -187,7 +187,7 @@ std::vector<CopyWord> copies_of(const MemberImages& m, uint64_t a) {
     for (int s = 0; s < static_cast<int>(m.slots.size()); ++s)
       if (readable(m, s, a)) out.push_back({s, word_at(m, s, a)});
   } else if (g.level == 10) {
-    for (int k = 0; k < g.near_copies; ++k) {
+    for (int k = 0; k < g.r10_copies(); ++k) {
       const int s = g.r10_slot(a, k);
       if (readable(m, s, g.r10_dev(a, k))) out.push_back({s, word_at(m, s, g.r10_dev(a, k))});
     }
@@ -258,7 +258,7 @@ uint64_t array_word(const MemberImages& m, uint64_t a) {
     return 0;
   }
   if (g.level == 10) {
-    for (int k = 0; k < g.near_copies; ++k)
+    for (int k = 0; k < g.r10_copies(); ++k)
       if (readable(m, g.r10_slot(a, k), g.r10_dev(a, k))) return word_at(m, g.r10_slot(a, k), g.r10_dev(a, k));
     return 0;
   }

@@ -138,6 +138,11 @@ class Mddev final : public IntentHost {
   // [raid: added] dev_sectors_, geo_ and sync_size_ from the level's rules.
   void set_geometry(SectorCount dev_sectors);
   void md_error(int member);
+  // check / repair found copy `other` of a sync window differing from the
+  // source's `base`: adds the differing sectors (every sector when `other`
+  // failed to read) to resync_mismatches and returns them.
+  // REQUIRES: other.words.size() == base.size() when other read.
+  uint64_t account_mismatch(const std::vector<uint64_t>& base, const disk::IoResult& other);
   bool re_add(int member);
   bool remove(int member);  // false: busy (queued writes), nothing changed
 

@@ -26,6 +26,19 @@ const char* sync_action_name(SyncAction a) {
   return "?";
 }
 
+uint64_t Mddev::account_mismatch(const std::vector<uint64_t>& base, const disk::IoResult& other) {
+  // process_checks (raid1) / sync_request_write (raid10) add to
+  // resync_mismatches. md adds the whole window; the model counts sectors.
+  uint64_t diff = base.size();
+  if (other.ok()) {
+    SIM_ASSERT(other.words.size() == base.size());
+    diff = 0;
+    for (size_t i = 0; i < base.size(); ++i) diff += other.words[i] != base[i];
+  }
+  counters_.mismatch_sectors += diff;
+  return diff;
+}
+
 void Mddev::start_sync_action(SyncAction a) {
   // action_store: check / repair set MD_RECOVERY_REQUESTED; resync restarts
   // a resync from the checkpoint.

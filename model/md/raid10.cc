@@ -46,12 +46,13 @@ int Raid10::degraded() const {
 }
 
 bool Raid10::enough(int except) const {
-  // Copy sets repeat every raid_disks chunks: check each distinct first slot.
+  // Copy sets repeat every raid_disks chunks (near, far and offset alike):
+  // check the copies of the first raid_disks chunks (_enough).
   const RaidGeometry& g = geo();
   for (int c = 0; c < g.raid_disks; ++c) {
     bool any = false;
-    for (int k = 0; k < g.near_copies && !any; ++k) {
-      const int m = slot_member(static_cast<int>((static_cast<uint64_t>(c) * g.near_copies + k) % g.raid_disks));
+    for (int k = 0; k < g.r10_copies() && !any; ++k) {
+      const int m = slot_member(g.r10_slot(static_cast<uint64_t>(c) * g.chunk_sectors, k));
       any = m >= 0 && m != except && md_.members_[m].in_sync;
     }
     if (!any) return false;
@@ -160,7 +161,7 @@ sim::Task Raid10::write_request(std::unique_ptr<MasterIo> io, Plug* plug) {
   for (uint64_t a = s; a < s + n; ++piece) {
     const uint64_t len = badblock_cut(a, std::min(s + n, (a / g.chunk_sectors + 1) * g.chunk_sectors) - a);
     r10->piece_ok.push_back(0);
-    for (int k = 0; k < g.near_copies; ++k) {
+    for (int k = 0; k < g.r10_copies(); ++k) {
       const int m = slot_member(g.r10_slot(a, k));
       const Sector dev(g.r10_dev(a, k));
       if (m < 0 || md_.members_[m].badblocks.overlaps(dev, SectorCount(len))) continue;
@@ -187,7 +188,7 @@ sim::Task Raid10::write_request(std::unique_ptr<MasterIo> io, Plug* plug) {
   }
   for (auto& b : bios) plugging_.add_bio(std::move(b), plug);
   // raid1_add_bio_to_plug: flush early at MAX_PLUG_BIO x copies.
-  if (plug && plug->count / kMaxPlugBio >= static_cast<uint32_t>(g.near_copies))
+  if (plug && plug->count / kMaxPlugBio >= static_cast<uint32_t>(g.r10_copies()))
     co_await finish_plug(*plug);
 }
 
@@ -199,7 +200,7 @@ uint64_t Raid10::badblock_cut(uint64_t a, uint64_t n) const {
   // it stale outside its bad range: L7.)
   const RaidGeometry& g = geo();
   uint64_t max = n;
-  for (int k = 0; k < g.near_copies; ++k) {
+  for (int k = 0; k < g.r10_copies(); ++k) {
     const int m = slot_member(g.r10_slot(a, k));
     if (m < 0) continue;
     const uint64_t dev = g.r10_dev(a, k);

@@ -1,6 +1,7 @@
-// The raid10 personality, near layout (drivers/md/raid10.c with the shared
-// raid1-10.c plugging): every array chunk has near_copies copies on
-// consecutive slots (raid_geometry.h). The write path is raid1's: md_account_bio
+// The raid10 personality, near, far and offset layouts (drivers/md/raid10.c
+// with the shared raid1-10.c plugging): every array chunk has r10_copies()
+// copies, placed by raid_geometry.h (near: consecutive slots; far / offset:
+// the next slot, in the member's far section or next device chunk). The write path is raid1's: md_account_bio
 // -> intent start_write over ARRAY sectors (raid10's intent space), member
 // bios collected in the submitter's plug or on pending_bio_list, the intent
 // unplug before any of them is submitted (raid10d / blk_finish_plug).
@@ -102,9 +103,14 @@ class Raid10 final : public Personality {
   // A recovery window whose source read failed: page by page (fix_recovery_read_error).
   sim::Task recover_by_pages(uint64_t a, uint64_t n, int src, const std::vector<int>& copy,
                              const std::vector<uint8_t>& was_in_sync, bool& ok);
-  // One copy of a sync window: compare / rewrite member m (planned at the
-  // window's start, in slot `slot`) from `base`.
-  sim::Task sync_copy(int m, Sector dev, int slot, bool was_in_sync, const std::vector<uint64_t>& base,
+  // Resync / check / repair: read the window's In_sync copies in order until
+  // one reads; marks in `unread` (per copy) those whose read failed.
+  sim::ValueTask<int> read_resync_source(uint64_t a, uint64_t n, const std::vector<int>& copy,
+                                         std::vector<uint8_t>& unread, disk::IoResult& base);
+  // One copy of a sync window: member m (planned at the window's start, in
+  // slot `slot`) is compared with `base` and rewritten where it differs
+  // (compare: an In_sync copy that read), or just written.
+  sim::Task sync_copy(int m, Sector dev, int slot, bool compare, const std::vector<uint64_t>& base,
                       SyncKind kind, bool& ok);
   disk::IoRequest data_req(disk::IoOp op, Sector dev, SectorCount n, disk::IoClass cls) const;
 

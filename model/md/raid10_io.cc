@@ -35,19 +35,24 @@ sim::Task Raid10::read_task(std::unique_ptr<MasterIo> io) {
 
 sim::ValueTask<bool> Raid10::read_piece(uint64_t a, uint64_t n, uint64_t* out) {
   // read_balance: among the readable copies without bad blocks, the one with
-  // the fewest requests in flight (lowest copy on ties). On a media error the
-  // next copy is tried and the good data written back (fix_read_error).
+  // the fewest requests in flight (lowest copy on ties); with far / offset
+  // copies the lowest device address (md: "for far > 1 always use the
+  // lowest address", so reads stay in the first section, raid0-like). On a
+  // media error the next copy is tried and the good data written back
+  // (fix_read_error).
   const RaidGeometry& g = geo();
   std::vector<int> tried;
   for (;;) {
     int best = -1;
     int best_k = -1;
-    for (int k = 0; k < g.near_copies; ++k) {
+    for (int k = 0; k < g.r10_copies(); ++k) {
       const int m = slot_member(g.r10_slot(a, k));
       if (m < 0 || !readable(m, a, n)) continue;
       if (std::find(tried.begin(), tried.end(), m) != tried.end()) continue;
       if (md_.members_[m].badblocks.overlaps(Sector(g.r10_dev(a, k)), SectorCount(n))) continue;
-      if (best < 0 || md_.members_[m].nr_pending < md_.members_[best].nr_pending) {
+      const bool better = best < 0 || (g.far_copies > 1 ? g.r10_dev(a, k) < g.r10_dev(a, best_k)
+                                                         : md_.members_[m].nr_pending < md_.members_[best].nr_pending);
+      if (better) {
         best = m;
         best_k = k;
       }
@@ -60,7 +65,7 @@ sim::ValueTask<bool> Raid10::read_piece(uint64_t a, uint64_t n, uint64_t* out) {
       std::copy(r.words.begin(), r.words.end(), out);
       // Repair the copies that failed before this one.
       for (int bad : tried) {
-        for (int k = 0; k < g.near_copies; ++k)
+        for (int k = 0; k < g.r10_copies(); ++k)
           if (slot_member(g.r10_slot(a, k)) == bad)
             co_await fix_read_error(bad, Sector(g.r10_dev(a, k)), SectorCount(n), r.words);
       }
@@ -106,7 +111,7 @@ sim::ValueTask<SectorCount> Raid10::sync_request(Sector sector, Sector max, Sync
   const bool requested = kind == SyncKind::check || kind == SyncKind::repair;
   // Recovery only visits chunks with a copy on a recovering member.
   bool recovering = false;
-  for (int k = 0; k < g.near_copies; ++k) {
+  for (int k = 0; k < g.r10_copies(); ++k) {
     const int m = slot_member(g.r10_slot(a, k));
     if (m >= 0 && !md_.members_[m].in_sync) recovering = true;
   }
@@ -170,19 +175,15 @@ sim::Task Raid10::sync_window(uint64_t a, uint64_t n, SyncKind kind, bool& ok) {
   // Faulty again. Skipping it instead let the window end successfully and
   // clear the chunk while that copy differed (L4).
   const RaidGeometry& g = geo();
-  std::vector<int> copy(g.near_copies, -1);
-  std::vector<uint8_t> was_in_sync(g.near_copies, 0);
+  std::vector<int> copy(g.r10_copies(), -1);
+  std::vector<uint8_t> was_in_sync(g.r10_copies(), 0);
   int src = -1;
-  Sector src_dev;
-  for (int k = 0; k < g.near_copies; ++k) {
+  for (int k = 0; k < g.r10_copies(); ++k) {
     const int m = slot_member(g.r10_slot(a, k));
     copy[k] = m;
     was_in_sync[k] = m >= 0 && md_.members_[m].in_sync;
-    const Sector dev(g.r10_dev(a, k));
-    if (src < 0 && m >= 0 && md_.members_[m].in_sync && !md_.members_[m].badblocks.overlaps(dev, SectorCount(n))) {
+    if (src < 0 && was_in_sync[k] && !md_.members_[m].badblocks.overlaps(Sector(g.r10_dev(a, k)), SectorCount(n)))
       src = m;
-      src_dev = dev;
-    }
   }
   if (src < 0) {
     // No In_sync copy readable here. A resync skips the window as done
@@ -194,38 +195,83 @@ sim::Task Raid10::sync_window(uint64_t a, uint64_t n, SyncKind kind, bool& ok) {
     co_await recovery_without_source(a, n, copy, was_in_sync, ok);
     co_return;
   }
-  disk::IoResult base =
-      co_await md_.member_io(src, data_req(disk::IoOp::read, src_dev, SectorCount(n), disk::IoClass::resync));
-  if (!base.ok() && base.status == disk::IoStatus::media_error && kind == SyncKind::recovery) {
-    co_await recover_by_pages(a, n, src, copy, was_in_sync, ok);
-    co_return;
+  std::vector<uint8_t> unread(g.r10_copies(), 0);  // In_sync copies whose read failed
+  disk::IoResult base;
+  if (kind == SyncKind::recovery) {
+    int src_k = 0;
+    while (copy[src_k] != src) ++src_k;
+    base = co_await md_.member_io(src, data_req(disk::IoOp::read, Sector(g.r10_dev(a, src_k)), SectorCount(n),
+                                                disk::IoClass::resync));
+    if (!base.ok() && base.status == disk::IoStatus::media_error) {
+      co_await recover_by_pages(a, n, src, copy, was_in_sync, ok);
+      co_return;
+    }
+  } else {
+    src = co_await read_resync_source(a, n, copy, unread, base);
   }
   if (!base.ok()) {
     ok = false;
     md_.md_error(src);
     co_return;
   }
-  for (int k = 0; k < g.near_copies; ++k) {
+  for (int k = 0; k < g.r10_copies(); ++k) {
     const int m = copy[k];
     if (m < 0 || m == src) continue;
     // A copy starting with a known bad block is neither read nor written
     // (the window was cut so that it is bad for the whole window).
     if (md_.members_[m].badblocks.overlaps(Sector(g.r10_dev(a, k)), SectorCount(n))) continue;
-    co_await sync_copy(m, Sector(g.r10_dev(a, k)), g.r10_slot(a, k), was_in_sync[k] != 0, base.words, kind, ok);
+    // A copy that failed to read is rewritten from the source, even by a
+    // check (sync_request_write writes every copy whose read failed).
+    const bool compare = was_in_sync[k] != 0 && unread[k] == 0;
+    co_await sync_copy(m, Sector(g.r10_dev(a, k)), g.r10_slot(a, k), compare, base.words, kind, ok);
   }
+}
+
+sim::ValueTask<int> Raid10::read_resync_source(uint64_t a, uint64_t n, const std::vector<int>& copy,
+                                               std::vector<uint8_t>& unread, disk::IoResult& base) {
+  // sync_request_write: every In_sync copy without a known bad block is read
+  // and the lowest copy that read is authoritative; a copy whose read failed
+  // gets the source's data. Failing the first copy on a media error instead
+  // (and aborting the window) lost the copy set's last In_sync member's
+  // rewrite when md_error was refused, and the copies stayed different (L20).
+  // Returns the source, or the first copy that failed if none could be read
+  // (then `base` holds that failure).
+  const RaidGeometry& g = geo();
+  int first_failed = -1;
+  for (int k = 0; k < g.r10_copies(); ++k) {
+    const int m = copy[k];
+    if (m < 0 || !md_.members_[m].in_sync) continue;
+    const Sector dev(g.r10_dev(a, k));
+    if (md_.members_[m].badblocks.overlaps(dev, SectorCount(n))) continue;
+    disk::IoResult r =
+        co_await md_.member_io(m, data_req(disk::IoOp::read, dev, SectorCount(n), disk::IoClass::resync));
+    if (r.ok() || r.status != disk::IoStatus::media_error) {
+      base = std::move(r);
+      co_return m;  // read, or a dead device (failed by the caller)
+    }
+    unread[k] = 1;
+    if (first_failed < 0) {
+      first_failed = m;
+      base = std::move(r);
+    }
+  }
+  // No copy could be read: md gives the window up quietly (goto done), the
+  // copies may then differ where they are readable. Simplification: the
+  // first copy is failed and the window aborted, as before L20.
+  co_return first_failed;
 }
 
 sim::Task Raid10::recovery_without_source(uint64_t a, uint64_t n, const std::vector<int>& copy,
                                           const std::vector<uint8_t>& was_in_sync, bool& ok) {
   const RaidGeometry& g = geo();
   bool any_working = false;
-  for (int k = 0; k < g.near_copies; ++k) any_working = any_working || was_in_sync[k] != 0;
+  for (int k = 0; k < g.r10_copies(); ++k) any_working = any_working || was_in_sync[k] != 0;
   if (!any_working) {
     ok = false;  // md: "insufficient working devices for recovery" (MD_RECOVERY_INTR)
     co_return;
   }
   bool recorded = false;
-  for (int k = 0; k < g.near_copies; ++k) {
+  for (int k = 0; k < g.r10_copies(); ++k) {
     const int m = copy[k];
     if (m < 0 || was_in_sync[k] != 0) continue;
     if (md_.members_[m].badblocks.set(Sector(g.r10_dev(a, k)), SectorCount(n))) recorded = true;
@@ -257,7 +303,7 @@ sim::Task Raid10::recover_by_pages(uint64_t a, uint64_t n, int src, const std::v
       md_.md_error(src);
       co_return;
     }
-    for (int k = 0; k < g.near_copies; ++k) {
+    for (int k = 0; k < g.r10_copies(); ++k) {
       const int m = copy[k];
       if (m < 0 || m == src || was_in_sync[k] != 0) continue;
       const Sector dev(g.r10_dev(a, k) + off);
@@ -274,7 +320,7 @@ sim::Task Raid10::recover_by_pages(uint64_t a, uint64_t n, int src, const std::v
   if (recorded) md_.set_sb_change(false);
 }
 
-sim::Task Raid10::sync_copy(int m, Sector dev, int slot, bool was_in_sync, const std::vector<uint64_t>& base,
+sim::Task Raid10::sync_copy(int m, Sector dev, int slot, bool compare, const std::vector<uint64_t>& base,
                             SyncKind kind, bool& ok) {
   Member& mem = md_.members_[m];
   // Removed (and maybe re-added elsewhere) meanwhile: md cannot get here (an
@@ -284,15 +330,14 @@ sim::Task Raid10::sync_copy(int m, Sector dev, int slot, bool was_in_sync, const
     co_return;
   }
   const SectorCount n(base.size());
-  if (was_in_sync) {
+  if (compare) {
     if (kind == SyncKind::recovery) co_return;
     disk::IoResult other = co_await md_.member_io(m, data_req(disk::IoOp::read, dev, n, disk::IoClass::resync));
     if (other.ok() && other.words == base) co_return;
-    if (kind == SyncKind::check || kind == SyncKind::repair) {
-      uint64_t diff = 0;
-      for (size_t i = 0; i < base.size(); ++i)
-        if (!other.ok() || other.words[i] != base[i]) ++diff;
-      md_.counters_.mismatch_sectors += diff;
+    // A copy that read and differs is counted (a check stops there); one
+    // whose read failed is rewritten, by a check too (sync_request_write).
+    if (other.ok() && (kind == SyncKind::check || kind == SyncKind::repair)) {
+      md_.account_mismatch(base, other);
       if (kind == SyncKind::check) co_return;
     }
   }

@@ -108,10 +108,7 @@ sim::Task Raid1::sync_io(Sector s, SectorCount n, SyncKind kind, uint64_t planne
       if (!m.in_sync) continue;
       disk::IoResult other = co_await read_from(m.index);
       if (other.ok() && other.words == base.words) continue;
-      uint64_t diff = 0;
-      for (size_t i = 0; i < base.words.size(); ++i)
-        if (!other.ok() || other.words[i] != base.words[i]) ++diff;
-      md_.counters_.mismatch_sectors += diff;
+      md_.account_mismatch(base.words, other);
       if (kind == SyncKind::check) continue;
     }
     targets.push_back(m.index);

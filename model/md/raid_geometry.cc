@@ -38,10 +38,16 @@ RaidGeometry RaidGeometry::from(const ArrayConfig& c, uint64_t dev_sectors) {
   SIM_ASSERT(dev_sectors % g.chunk_sectors == 0);
   const uint32_t layout = layout_of(c);
   if (c.level == 10) {
-    // Only near layouts (far = 1, not offset): bits 8..15 = far copies = 1.
-    SIM_ASSERT_MSG((layout >> 8) == 1, "raid10: only near layouts are modelled");
+    // setup_geo: near copies in bits 0..7, far copies in 8..15, offset in
+    // bit 16; far sets (bits 17+) are not modelled. Far / offset only with
+    // one near copy (mdadm's f2 / o2 and alike).
     g.near_copies = static_cast<int>(layout & 0xff);
-    SIM_ASSERT(g.near_copies >= 2 && g.near_copies <= c.raid_disks);
+    g.far_copies = static_cast<int>((layout >> 8) & 0xff);
+    g.far_offset = ((layout >> 16) & 1) != 0;
+    SIM_ASSERT_MSG((layout >> 17) == 0, "raid10: far sets are not modelled");
+    SIM_ASSERT_MSG(g.far_copies == 1 ? !g.far_offset : g.near_copies == 1,
+                   "raid10: only near layouts, or far / offset with one near copy, are modelled");
+    SIM_ASSERT(g.r10_copies() >= 2 && g.r10_copies() <= c.raid_disks);
   } else {
     SIM_ASSERT_MSG(layout == kRaid5LeftSymmetric, "raid5: only left-symmetric is modelled");
     SIM_ASSERT(c.raid_disks >= 3);
@@ -52,7 +58,8 @@ RaidGeometry RaidGeometry::from(const ArrayConfig& c, uint64_t dev_sectors) {
 uint64_t RaidGeometry::array_sectors() const {
   switch (level) {
     case 10: {
-      const uint64_t dev_chunks = dev_sectors / chunk_sectors;
+      // raid10_size: device chunks / far, times the disks, / near.
+      const uint64_t dev_chunks = dev_sectors / chunk_sectors / far_copies;
       return dev_chunks * static_cast<uint64_t>(raid_disks) / near_copies * chunk_sectors;
     }
     case 5: return dev_sectors * static_cast<uint64_t>(data_disks());
@@ -64,19 +71,46 @@ uint64_t RaidGeometry::intent_sectors() const {
   return level == 10 ? array_sectors() : dev_sectors;
 }
 
+uint64_t RaidGeometry::r10_stride() const {
+  // calc_sectors: one device chunk for offset, else the device's share of
+  // each far section.
+  if (far_copies == 1) return 0;
+  return far_offset ? chunk_sectors : dev_sectors / chunk_sectors / far_copies * chunk_sectors;
+}
+
 int RaidGeometry::r10_slot(uint64_t a, int k) const {
-  const uint64_t v = (a / chunk_sectors) * near_copies + k;
-  return static_cast<int>(v % raid_disks);
+  // __raid10_find_phys: near copy n = k / far on consecutive slots, its far
+  // copy f = k % far near_copies slots further on.
+  SIM_ASSERT(k >= 0 && k < r10_copies());
+  const uint64_t v = (a / chunk_sectors) * near_copies + static_cast<uint64_t>(k / far_copies);
+  return static_cast<int>((v + static_cast<uint64_t>(k % far_copies) * near_copies) % raid_disks);
 }
 
 uint64_t RaidGeometry::r10_dev(uint64_t a, int k) const {
-  const uint64_t v = (a / chunk_sectors) * near_copies + k;
-  return (v / raid_disks) * chunk_sectors + a % chunk_sectors;
+  SIM_ASSERT(k >= 0 && k < r10_copies());
+  const uint64_t v = (a / chunk_sectors) * near_copies + static_cast<uint64_t>(k / far_copies);
+  const uint64_t row = v / raid_disks;
+  const uint64_t f = static_cast<uint64_t>(k % far_copies);
+  const uint64_t off = a % chunk_sectors;
+  if (far_offset) return (row * far_copies + f) * chunk_sectors + off;
+  return row * chunk_sectors + f * r10_stride() + off;
 }
 
 uint64_t RaidGeometry::r10_array_of(int slot, uint64_t dev) const {
-  const uint64_t v = (dev / chunk_sectors) * raid_disks + slot;
-  const uint64_t chunk = v / near_copies;
+  // raid10_find_virt: back to the first copy's place, then the chunk.
+  uint64_t row = dev / chunk_sectors;
+  uint64_t f = 0;
+  if (far_copies > 1 && far_offset) {
+    f = row % far_copies;
+    row /= far_copies;
+  } else if (far_copies > 1) {
+    if (r10_stride() == 0) return kNoSector;  // a member smaller than far_copies chunks holds nothing
+    f = dev / r10_stride();
+    if (f >= static_cast<uint64_t>(far_copies)) return kNoSector;
+    row = (dev - f * r10_stride()) / chunk_sectors;
+  }
+  const uint64_t d = (static_cast<uint64_t>(slot) + raid_disks * near_copies * f - f * near_copies) % raid_disks;
+  const uint64_t chunk = (row * raid_disks + d) / near_copies;
   if (chunk >= array_chunks()) return kNoSector;
   return chunk * chunk_sectors + dev % chunk_sectors;
 }

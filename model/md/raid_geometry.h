@@ -12,6 +12,14 @@
 // (__raid10_find_phys). Intent space = array sectors (md's bitmap for raid10
 // covers resync_max_sectors = the array size).
 //
+// raid10 far-f / offset-f with one near copy (md layout f << 8 | 1, plus bit
+// 16 for offset; mdadm f2 = 0x201, o2 = 0x10201): array chunk c lies at
+// slot c % D, row c / D; its copy k = 0..f-1 sits on slot (c + k) % D (far
+// sets = all the devices). Far: device chunk row + k * (stride / chunk),
+// stride = (device chunks / f) chunks, so copy 0 of every chunk is in the
+// first 1/f of each device (raid0-like) and copy k in section k. Offset:
+// device chunk row * f + k (the copies in adjacent device chunks).
+//
 // raid5 left-symmetric (ALGORITHM_LEFT_SYMMETRIC = 2): array chunk c sits in
 // row r = c / (D-1) at data index i = c % (D-1); parity slot p = (D-1) - r % D;
 // data slot (p + 1 + i) % D; dev sector r*chunk + offset (raid5_compute_sector).
@@ -32,6 +40,8 @@ struct ArrayConfig;
 
 inline constexpr uint32_t kDefaultRaidChunkSectors = 1024;  // mdadm default 512 KiB
 inline constexpr uint32_t kRaid10LayoutNear2 = 0x102;      // near 2, far 1
+inline constexpr uint32_t kRaid10LayoutFar2 = 0x201;       // near 1, far 2 (mdadm f2)
+inline constexpr uint32_t kRaid10LayoutOffset2 = 0x10201;  // near 1, far 2, offset (mdadm o2)
 inline constexpr uint32_t kRaid5LeftSymmetric = 2;          // ALGORITHM_LEFT_SYMMETRIC
 inline constexpr uint64_t kNoSector = ~0ull;
 
@@ -40,6 +50,8 @@ struct RaidGeometry {
   int raid_disks = 2;
   uint64_t chunk_sectors = kDefaultRaidChunkSectors;  // raid10 / raid5 only
   int near_copies = 2;                                 // raid10 only
+  int far_copies = 1;                                  // raid10: far / offset copies
+  bool far_offset = false;                             // raid10: offset, not far
   uint64_t dev_sectors = 0;                            // per member, data area
 
   // From a (possibly defaulted) config. REQUIRES: supported level and layout.
@@ -55,7 +67,12 @@ struct RaidGeometry {
   uint64_t array_chunks() const { return array_sectors() / chunk_sectors; }
 
   // --- raid10 ---------------------------------------------------------------
-  // Copy k of array sector a: slot and dev sector.
+  // Copies of every chunk (conf->copies = near x far).
+  int r10_copies() const { return near_copies * far_copies; }
+  // Dev sectors between a far copy and the next (geo->stride).
+  uint64_t r10_stride() const;
+  // Copy k (0 .. r10_copies()-1, md's devs[] order) of array sector a: slot
+  // and dev sector.
   int r10_slot(uint64_t a, int k) const;
   uint64_t r10_dev(uint64_t a, int k) const;
   // Inverse: the array sector stored at (slot, dev), or kNoSector when that

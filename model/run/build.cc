@@ -36,11 +36,14 @@ disk::DiskConfig disk_config(const Scenario& s, size_t member, uint64_t seed) {
 }
 
 uint32_t raid_layout_code(int level, const std::string& layout) {
-  // md's superblock encoding: raid10 0x100 | near copies (far 1); raid5 the
+  // md's superblock encoding: raid10 far copies << 8 | near copies (| 1 << 16
+  // for offset); raid5 the
   // ALGORITHM_* numbers. Only what the engine models (raid_geometry.cc).
   if (level == 10) {
     if (layout.empty() || layout == "n2") return md::kRaid10LayoutNear2;
     if (layout == "n3") return 0x103;
+    if (layout == "f2") return md::kRaid10LayoutFar2;
+    if (layout == "o2") return md::kRaid10LayoutOffset2;
     return 0;
   }
   if (level == 5 && (layout.empty() || layout == "left-symmetric")) return md::kRaid5LeftSymmetric;

@@ -24,7 +24,7 @@ using scenario::Scenario;
 std::string unsupported_part(const Scenario& s) {
   if (s.array.level != 1 && raid_layout_code(s.array.level, s.array.layout) == 0)
     return "raid" + std::to_string(s.array.level) + " layout \"" + s.array.layout +
-           "\" (the engine models raid10 near layouts and raid5 left-symmetric)";
+           "\" (the engine models raid10 n2, n3, o2, f2 and raid5 left-symmetric)";
   bool fault_crash = false;
   for (const auto& f : s.faults) fault_crash = fault_crash || f.type == scenario::FaultType::power_loss;
   if (fault_crash && !s.ops.empty()) return "a power_loss fault together with ops (use a power_loss op)";

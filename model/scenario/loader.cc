@@ -20,7 +20,7 @@ static void parse_layout(const Node& n, ArrayConfig& a) {
     if (n.has("chunk")) n.at("chunk").fail("expected no chunk for raid1 (mirrors have no stripe chunk)", false);
     return;
   }
-  if (a.level == 10) a.layout = n.one_of_or("layout", {"n2", "n3"}, "n2");
+  if (a.level == 10) a.layout = n.one_of_or("layout", {"n2", "n3", "o2", "f2"}, "n2");
   if (a.level == 5)
     a.layout = n.one_of_or("layout", {"left-symmetric", "left-asymmetric", "right-symmetric", "right-asymmetric"},
                            "left-symmetric");
@@ -31,7 +31,7 @@ static void parse_layout(const Node& n, ArrayConfig& a) {
 static void check_disk_count(const Node& n, const ArrayConfig& a) {
   const uint32_t min = a.level == 5 ? 3 : (a.level == 10 ? a.copies() : 2);
   if (a.disks < min || a.disks > defaults::kDisksMax) {
-    const std::string why = a.level == 10 ? " (near copies " + std::to_string(a.copies()) + ")" : "";
+    const std::string why = a.level == 10 ? " (copies " + std::to_string(a.copies()) + ")" : "";
     n.at("disks").fail("expected " + std::to_string(min) + ".." + std::to_string(defaults::kDisksMax) +
                        " disks for raid" + std::to_string(a.level) + why);
   }

@@ -52,7 +52,7 @@ const char* op_type_name(OpType t) {
 
 uint32_t ArrayConfig::copies() const {
   if (level == 1) return disks;
-  if (level == 10) return layout == "n3" ? 3 : 2;
+  if (level == 10) return layout == "n3" ? 3 : 2;  // n2, o2, f2: two copies
   return 1;
 }
 
@@ -61,8 +61,10 @@ uint64_t ArrayConfig::capacity_bytes() const {
   if (level == 1) return size_bytes;
   if (level == 5) return size_bytes * (disks - 1);
   // raid10 near layout: every chunk-row holds disks/copies chunks' worth, md
-  // rounds the array size down to whole chunks (raid10_size).
-  const uint64_t chunks = size_bytes / chunk_bytes * disks / copies();
+  // rounds the array size down to whole chunks (raid10_size); far / offset
+  // (one near copy): device chunks / far copies first.
+  const bool far = layout == "o2" || layout == "f2";
+  const uint64_t chunks = far ? size_bytes / chunk_bytes / copies() * disks : size_bytes / chunk_bytes * disks / copies();
   return chunks * chunk_bytes;
 }
 

@@ -50,7 +50,7 @@ struct ArrayConfig {
 
   // Bytes the array exposes to the workload (level, disks, layout, size).
   uint64_t capacity_bytes() const;
-  uint32_t copies() const;  // raid10 near copies; 2.. for raid1 = disks; 1 for raid5
+  uint32_t copies() const;  // raid10 copies (near x far); 2.. for raid1 = disks; 1 for raid5
 };
 
 struct DiskSettings {

@@ -20,6 +20,7 @@ JobSpec job_from_workload_config(const scenario::WorkloadConfig& w) {
   j.number_ios = w.ios;
   j.io_size_bytes = UINT64_MAX;  // `ios` is the limit
   j.fsync_blocks = w.fsync;
+  j.sync_writes = w.sync;  // fio sync=1: every write carries FUA
   j.offset = SizeSpec{.bytes = w.offset_bytes, .percent = {}};
   j.size = SizeSpec{.bytes = w.size_bytes, .percent = {}};
   if (w.runtime_ns > 0) j.runtime = sim::Duration::ns(w.runtime_ns);

@@ -59,6 +59,39 @@ class ModuleTest(unittest.TestCase):
         self.assertEqual(result["seed"], 3)
         self.assertIn(result["verdict"], ("pass", "fail"))
 
+    def test_scenario_workload_sync_sets_fua_on_writes(self):
+        base = {"name": "sync", "array": {"level": 1, "disks": 2, "size": "64MiB"},
+                "workload": {"rw": "randrw", "rwmixwrite": 50, "ios": 40, "fsync": 4}}
+        synced = dict(base, workload=dict(base["workload"], sync=True))
+        plain_ios = mdsim.scenario_workload_preview(base)
+        sync_ios = mdsim.scenario_workload_preview(synced)
+        self.assertEqual([(io["op"], io["sector"]) for io in plain_ios],
+                         [(io["op"], io["sector"]) for io in sync_ios])
+        ops = {io["op"] for io in sync_ios}
+        self.assertTrue({"write", "read", "flush"} <= ops, ops)
+        for io in sync_ios:
+            self.assertEqual(io["fua"], io["op"] == "write", io)
+        self.assertFalse(any(io["fua"] for io in plain_ios))
+
+    def test_scenario_workload_preview_needs_a_workload(self):
+        with self.assertRaises(ValueError):
+            mdsim.scenario_workload_preview(
+                {"name": "x", "array": {"level": 1, "disks": 2, "size": "64MiB"}, "ops": [{"op": "wait"}]})
+
+    def test_run_workload_sync_reaches_the_members(self):
+        # Members without FUA support: each FUA member write becomes flush +
+        # write + flush at the disk (more events, slower writes); `flushes`
+        # counts user flushes only and stays 0.
+        s = {"name": "sync-run", "seed": 5,
+             "array": {"level": 1, "disks": 2, "size": "64MiB", "assume_clean": True, "intent": {"type": "none"}},
+             "disk": {"fua": False}, "workload": {"rw": "randwrite", "ios": 20}}
+        plain = mdsim.run(s)
+        synced = mdsim.run(dict(s, workload=dict(s["workload"], sync=True)))
+        self.assertEqual(plain["user_writes"], synced["user_writes"])
+        self.assertEqual(synced["flushes"], 0)
+        self.assertGreater(synced["events"], plain["events"])
+        self.assertGreater(synced["write_lat_ns_p50"], plain["write_lat_ns_p50"])
+
     def test_supported_keys(self):
         self.assertIn("iodepth_batch_submit", mdsim.supported_job_keys())
 

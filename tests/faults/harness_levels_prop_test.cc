@@ -24,6 +24,7 @@
 #include "faults/mutant_campaign.h"
 #include "faults/ops_gen.h"
 #include "faults/ops_runner.h"
+#include "model/md/raid_geometry.h"
 #include "support/harness_suite.h"
 
 namespace mdsim::faults {
@@ -92,6 +93,24 @@ TEST(LevelProperty, Raid10BitmapWideIntentChunk) {
   s.name += "-wide";
   check_setup(s, 36, 150);
 }
+// raid10 far-2 and offset-2 on 4 members (docs/engine-raid10.md): the same
+// generated runs over the other placements and read balancing.
+void check_far(uint32_t layout, md::IntentType t, uint64_t seed) {
+  OpsSetup s = level_setup(10, t);
+  s.raid_layout = layout;
+  s.name += layout == md::kRaid10LayoutFar2 ? "-f2" : "-o2";
+  check_setup(s, seed, 100);
+}
+TEST(LevelProperty, Raid10Far2None) { check_far(md::kRaid10LayoutFar2, md::IntentType::none, 71); }
+TEST(LevelProperty, Raid10Far2Bitmap) { check_far(md::kRaid10LayoutFar2, md::IntentType::bitmap, 72); }
+TEST(LevelProperty, Raid10Far2Llbitmap) { check_far(md::kRaid10LayoutFar2, md::IntentType::llbitmap, 73); }
+TEST(LevelProperty, Raid10Far2Journal) { check_far(md::kRaid10LayoutFar2, md::IntentType::journal, 74); }
+TEST(LevelProperty, Raid10Far2Ours) { check_far(md::kRaid10LayoutFar2, md::IntentType::ours, 75); }
+TEST(LevelProperty, Raid10Offset2None) { check_far(md::kRaid10LayoutOffset2, md::IntentType::none, 81); }
+TEST(LevelProperty, Raid10Offset2Bitmap) { check_far(md::kRaid10LayoutOffset2, md::IntentType::bitmap, 82); }
+TEST(LevelProperty, Raid10Offset2Llbitmap) { check_far(md::kRaid10LayoutOffset2, md::IntentType::llbitmap, 83); }
+TEST(LevelProperty, Raid10Offset2Journal) { check_far(md::kRaid10LayoutOffset2, md::IntentType::journal, 84); }
+TEST(LevelProperty, Raid10Offset2Ours) { check_far(md::kRaid10LayoutOffset2, md::IntentType::ours, 85); }
 TEST(LevelProperty, Raid5None) { check_level(5, md::IntentType::none, 41, 150); }
 TEST(LevelProperty, Raid5Bitmap) { check_level(5, md::IntentType::bitmap, 42, 150); }
 TEST(LevelProperty, Raid5Llbitmap) { check_level(5, md::IntentType::llbitmap, 43, 150); }

@@ -1,7 +1,9 @@
-// raid10 near-2 scenarios: placement, read-back, crash + assemble + resync,
-// degraded writes and re-add, read-error repair, every intent backend.
+// raid10 scenarios (near-2; far-2 and offset-2 at the end): placement,
+// read-back, crash + assemble + resync, degraded writes and re-add,
+// read-error repair, every intent backend.
 #include <gtest/gtest.h>
 
+#include <string>
 #include <vector>
 
 #include "model/md/array.h"
@@ -201,6 +203,31 @@ TEST(Raid10, ReadFailsWhenEveryCopyIsBad) {
   EXPECT_EQ(rig.array->counters().corrected_read_errors, 0u);
 }
 
+TEST(Raid10, CheckRewritesAnUnreadableCopyAndKeepsIt) {
+  // sync_request_write: the lowest copy that reads is the source, a copy
+  // whose read failed is written from it, by a check too, and is neither
+  // failed nor counted as a mismatch (L20).
+  testing::MdRig rig(114, config(md::IntentType::bitmap), small_disk());
+  auto w = rig.write(1000, 8);
+  ASSERT_TRUE(w.ok);
+  rig.run_for(sim::Duration::s(30));
+  const auto& g = rig.array->core().geo_;
+  const uint64_t off = rig.array->data_offset().value();
+  const int slot0 = g.r10_slot(1000, 0);
+  rig.disks[slot0]->add_bad_range({Sector(off + g.r10_dev(1000, 0)), SectorCount(8)}, false);
+  rig.array->start_sync_action(md::SyncAction::check);
+  rig.array->wait_sync_done();
+  EXPECT_FALSE(rig.array->members()[slot0].faulty);
+  EXPECT_TRUE(rig.array->members()[slot0].in_sync);
+  EXPECT_EQ(rig.array->counters().mismatch_sectors, 0u);
+  // The rewrite repaired the sectors: copy 0 reads without a correction.
+  auto r = rig.read(1000, 8);
+  ASSERT_TRUE(r.ok);
+  for (uint64_t i = 0; i < 8; ++i) EXPECT_EQ(r.words[i], md::stamp(w.write_id, i));
+  EXPECT_EQ(rig.array->counters().corrected_read_errors, 0u);
+  EXPECT_TRUE(inconsistent(rig).empty());
+}
+
 TEST(Raid10, WriteErrorBecomesBadBlockBeforeCompletion) {
   testing::MdRig rig(113, config(md::IntentType::bitmap), small_disk());
   rig.run_for(sim::Duration::s(1));
@@ -253,6 +280,131 @@ TEST(Raid10, EveryBackendConvergesAfterCrash) {
     EXPECT_EQ(after.array->counters().intent_violations, 0u);
   }
 }
+
+// ---------------------------------------------------------------------------
+// Far (f2) and offset (o2) layouts: placement, read balancing (the first
+// section), crash + resync, degraded writes + re-add + recovery.
+
+md::ArrayConfig far_config(uint32_t layout, md::IntentType t) {
+  md::ArrayConfig c = config(t);
+  c.layout = layout;
+  return c;
+}
+
+uint64_t reads_of(testing::MdRig& rig, int slot) {
+  return rig.disks[slot]->counters().reads[static_cast<int>(disk::IoClass::read)].requests;
+}
+
+class Raid10FarLayouts : public ::testing::TestWithParam<uint32_t> {};
+
+TEST_P(Raid10FarLayouts, WritesLandOnBothCopiesAndReadBack) {
+  testing::MdRig rig(201, far_config(GetParam(), md::IntentType::bitmap), small_disk());
+  const md::RaidGeometry& g = rig.array->core().geo_;
+  ASSERT_EQ(g.far_copies, 2);
+  EXPECT_EQ(rig.array->capacity().value(), g.array_sectors());
+  // 2 x 64 MiB minus the metadata: half of the members' space, whole rows.
+  EXPECT_EQ(g.array_sectors() % (4 * kChunk), 0u);
+  const uint64_t a = 5 * kChunk + 8;  // chunk 5: slot 1, its far copy on slot 2
+  ASSERT_EQ(g.r10_slot(a, 0), 1);
+  ASSERT_EQ(g.r10_slot(a, 1), 2);
+  auto w = rig.write(a, kChunk);  // crosses into chunk 6 (slots 2 and 3)
+  ASSERT_TRUE(w.ok);
+  rig.array->wait_idle();
+  const uint64_t off = rig.array->data_offset().value();
+  for (uint64_t i = 0; i < kChunk; i += 37)
+    for (int k = 0; k < 2; ++k)
+      EXPECT_EQ(rig.disks[g.r10_slot(a + i, k)]->current_word(Sector(off + g.r10_dev(a + i, k))),
+                md::stamp(w.write_id, i))
+          << "sector " << a + i << " copy " << k;
+  auto r = rig.read(a, kChunk);
+  ASSERT_TRUE(r.ok);
+  for (uint64_t i = 0; i < kChunk; ++i) ASSERT_EQ(r.words[i], md::stamp(w.write_id, i));
+  EXPECT_TRUE(inconsistent(rig).empty());
+  EXPECT_EQ(rig.array->counters().intent_violations, 0u);
+}
+
+TEST_P(Raid10FarLayouts, ReadsStayOnTheLowestAddressEvenWhenItIsBusy) {
+  // read_balance with far copies: the lowest device address wins, whatever
+  // is in flight (a near layout would pick the idle copy).
+  testing::MdRig rig(202, far_config(GetParam(), md::IntentType::none), small_disk());
+  const md::RaidGeometry& g = rig.array->core().geo_;
+  const uint64_t a = 5 * kChunk;
+  ASSERT_LT(g.r10_dev(a, 0), g.r10_dev(a, 1));
+  rig.disks[1]->set_slow_factor(50);
+  const uint64_t before1 = reads_of(rig, 1), before2 = reads_of(rig, 2);
+  int done = 0;
+  for (int i = 0; i < 4; ++i)
+    rig.array->submit({md::UserOp::read, Sector(a + 8 * i), SectorCount(8)},
+                      [&](const md::UserIo&, const md::UserResult& res) { done += res.ok ? 1 : 0; });
+  rig.array->wait_idle();
+  EXPECT_EQ(done, 4);
+  EXPECT_EQ(reads_of(rig, 1) - before1, 4u);
+  EXPECT_EQ(reads_of(rig, 2), before2);
+}
+
+TEST_P(Raid10FarLayouts, CrashMidWriteResyncConverges) {
+  disk::DiskConfig dc = small_disk();
+  dc.cache = disk::CacheMode::write_through;
+  testing::MdRig rig(203, far_config(GetParam(), md::IntentType::bitmap), dc);
+  rig.run_for(sim::Duration::s(30));
+  const md::RaidGeometry& g = rig.array->core().geo_;
+  const uint64_t a = 9 * kChunk + 16;  // chunk 9: slot 1, far copy on slot 2
+  const int slow = g.r10_slot(a, 1);
+  rig.disks[slow]->set_slow_factor(1000);
+  bool done = false;
+  rig.array->submit({md::UserOp::write, Sector(a), SectorCount(8)},
+                    [&](const md::UserIo&, const md::UserResult&) { done = true; });
+  const uint64_t dev0 = rig.array->data_offset().value() + g.r10_dev(a, 0);
+  while (rig.disks[g.r10_slot(a, 0)]->media_word(Sector(dev0)) == 0) ASSERT_TRUE(rig.sim->step());
+  ASSERT_FALSE(done);
+  auto images = rig.crash_media();
+  const auto bad = md::inconsistent_ranges(md::member_images(*rig.array, images));
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_EQ(bad[0].start.value(), a);
+  md::Array::Assembled out;
+  testing::MdRig after(204, images, small_disk(), assemble_opts(), &out);
+  ASSERT_EQ(out.decision, md::AssembleDecision::intent_resync) << out.detail;
+  EXPECT_EQ(after.array->core().geo_.far_copies, 2);  // the layout came back from the superblock
+  EXPECT_EQ(after.array->core().geo_.far_offset, g.far_offset);
+  after.array->wait_sync_done();
+  EXPECT_TRUE(inconsistent(after).empty());
+}
+
+TEST_P(Raid10FarLayouts, DegradedWritesThenReAddRecovers) {
+  testing::MdRig rig(205, far_config(GetParam(), md::IntentType::bitmap), small_disk());
+  rig.run_for(sim::Duration::s(30));
+  rig.array->fail_member(2);
+  // Member 2 holds copy 0 of chunks 2, 6, ... and copy 1 of chunks 1, 5, ...
+  uint64_t id5 = 0;
+  for (uint64_t c : {1, 2, 5, 6, 40}) {
+    auto w = rig.write(c * kChunk + 4, 8);
+    ASSERT_TRUE(w.ok);
+    if (c == 5) id5 = w.write_id;
+  }
+  auto r = rig.read(2 * kChunk + 4, 8);  // copy 0 is gone: the far copy serves it
+  ASSERT_TRUE(r.ok);
+  rig.run_for(sim::Duration::s(30));
+  rig.array->remove_member(2);
+  ASSERT_TRUE(rig.array->re_add_member(2));
+  rig.array->wait_sync_done();
+  EXPECT_TRUE(rig.array->members()[2].in_sync);
+  // Only the bitmap chunks written while degraded were visited (each 256
+  // sectors; chunk 40's copies are on slots 0 and 1, it is skipped).
+  EXPECT_LE(rig.array->counters().resync_sectors, 4u * 256);
+  EXPECT_GT(rig.array->counters().resync_sectors, 0u);
+  rig.array->wait_idle();
+  EXPECT_TRUE(inconsistent(rig).empty());
+  rig.array->fail_member(1);  // chunk 5's copy 0: now slot 2 serves it
+  auto r5 = rig.read(5 * kChunk + 4, 8);
+  ASSERT_TRUE(r5.ok);
+  for (uint64_t i = 0; i < 8; ++i) EXPECT_EQ(r5.words[i], md::stamp(id5, i));
+}
+
+INSTANTIATE_TEST_SUITE_P(Layouts, Raid10FarLayouts,
+                         ::testing::Values(md::kRaid10LayoutFar2, md::kRaid10LayoutOffset2),
+                         [](const ::testing::TestParamInfo<uint32_t>& p) {
+                           return p.param == md::kRaid10LayoutFar2 ? std::string("f2") : std::string("o2");
+                         });
 
 }  // namespace
 }  // namespace mdsim

@@ -90,6 +90,28 @@ TEST(Cli, NotImplementedExitsThree) {
   fs::remove_all(d);
 }
 
+TEST(Cli, Raid10FarAndOffsetLayoutsRunAndExplore) {
+  // o2 / f2 (an addition to the contract's n2 / n3): a crash scenario and an
+  // ops-form exploration pass on both.
+  const fs::path d = temp_dir("far");
+  fs::create_directories(d);
+  for (const char* layout : {"f2", "o2"}) {
+    json doc = json::parse(std::ifstream(example("raid10-bitmap-crash")));
+    doc["array"]["layout"] = layout;
+    doc.erase("expect");
+    std::ofstream(d / "s.json") << doc.dump();
+    const Outcome o = cli({"run", (d / "s.json").string()});
+    EXPECT_EQ(o.code, kExitOk) << layout << ": " << o.err;
+    json ops = json::parse(std::ifstream(example("raid10-llbitmap-ops-crash")));
+    ops["array"]["layout"] = layout;
+    ops.erase("expect");
+    std::ofstream(d / "e.json") << ops.dump();
+    const Outcome e = cli({"explore", (d / "e.json").string(), "--crash-points", "20"});
+    EXPECT_EQ(e.code, kExitOk) << layout << ": " << e.err;
+  }
+  fs::remove_all(d);
+}
+
 TEST(Cli, RunDefaultPrintsTheSummaryAndPasses) {
   const Outcome o = cli({"run", "--default"});
   ASSERT_EQ(o.code, kExitOk) << o.err;

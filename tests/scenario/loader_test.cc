@@ -78,6 +78,16 @@ TEST(Loader, CapacityFollowsLevel) {
   EXPECT_EQ(parse_scenario(d, "x").array.capacity_bytes(), 64ull << 20);
   d["array"] = {{"level", 1}, {"disks", 3}, {"size", "64MiB"}};
   EXPECT_EQ(parse_scenario(d, "x").array.capacity_bytes(), 64ull << 20);
+  // Far / offset: member chunks / 2 first (raid10_size). 3 disks, 5 chunks of
+  // 512 KiB each: 2 x 3 chunks (near-2 would give 7).
+  for (const char* l : {"f2", "o2"}) {
+    d["array"] = {{"level", 10}, {"disks", 3}, {"size", "2560KiB"}, {"layout", l}};
+    const Scenario s = parse_scenario(d, "x");
+    EXPECT_EQ(s.array.copies(), 2u);
+    EXPECT_EQ(s.array.capacity_bytes(), 6ull * (512 << 10)) << l;
+  }
+  d["array"] = {{"level", 10}, {"disks", 3}, {"size", "2560KiB"}};
+  EXPECT_EQ(parse_scenario(d, "x").array.capacity_bytes(), 7ull * (512 << 10));
 }
 
 TEST(Loader, BitmapSpaceRuleOfMdadm) {

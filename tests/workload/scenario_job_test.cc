@@ -18,6 +18,7 @@ TEST(ScenarioJob, MapsEveryFieldWithContractSemantics) {
   w.numjobs = 2;
   w.ios = 100;
   w.fsync = 8;
+  w.sync = true;
   w.offset_bytes = 1 << 20;
   w.size_bytes = 4 << 20;
   w.runtime_ns = 5'000'000;
@@ -30,6 +31,7 @@ TEST(ScenarioJob, MapsEveryFieldWithContractSemantics) {
   EXPECT_EQ(j.numjobs, 2u);
   EXPECT_EQ(j.number_ios, 100u);
   EXPECT_EQ(j.fsync_blocks, 8u);
+  EXPECT_TRUE(j.sync_writes);
   EXPECT_EQ(j.offset.bytes, 1u << 20);
   EXPECT_EQ(j.size->bytes, 4u << 20);
   EXPECT_EQ(j.runtime, sim::Duration::ms(5));
