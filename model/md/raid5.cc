@@ -266,13 +266,12 @@ sim::Task Raid5::sync_window(uint64_t dev, uint64_t n, SyncKind kind, bool& ok) 
     co_return;
   }
   co_await run_all(reads);
-  if (kind == SyncKind::recovery) {
-    for (const Op& op : reads)
-      if (!op.res.ok() && op.res.status == disk::IoStatus::media_error) {
-        co_await recover_by_pages(dev, n, reads, target, ok);
-        co_return;
-      }
-  }
+  for (const Op& op : reads)
+    if (!op.res.ok() && op.res.status == disk::IoStatus::media_error) {
+      if (kind == SyncKind::recovery) co_await recover_by_pages(dev, n, reads, target, ok);
+      else co_await resync_by_pages(dev, n, reads, kind, ok);
+      co_return;
+    }
   std::vector<uint64_t> x(n, 0);
   std::vector<uint64_t> parity;
   for (Op& op : reads) {
@@ -306,6 +305,51 @@ sim::Task Raid5::sync_window(uint64_t dev, uint64_t n, SyncKind kind, bool& ok) 
   wr.payload.stamps = std::move(x);
   disk::IoResult w = co_await md_.member_io(tm, std::move(wr));
   if (!w.ok() && !record_write_error(tm, dev, n)) ok = false;
+}
+
+sim::Task Raid5::resync_by_pages(uint64_t dev, uint64_t n, const std::vector<Op>& reads, SyncKind kind,
+                                 bool& ok) {
+  // A resync / check / repair read error on an array that is not degraded:
+  // raid5_end_read_request retries, then marks the block R5_ReadError;
+  // handle_stripe counts it failed for the stripe, computes it from the rest
+  // of the stripe and rewrites it (R5_ReWrite): the member stays, and the
+  // stripe is consistent after. Failing the member instead lost a healthy
+  // member to a correctable error and, after a crash, with parity still
+  // stale elsewhere, opened the write hole (L15). Per 4 KiB stripe, as md;
+  // a stripe with two unreadable blocks cannot be computed and is left
+  // alone (handle_failed_sync does nothing more for a resync).
+  for (uint64_t off = 0; off < n && ok; off += kStripeSectors) {
+    const uint64_t len = std::min(kStripeSectors, n - off);
+    std::vector<uint64_t> x(len, 0);
+    int failed = -1, unreadable = 0;
+    for (const Op& src : reads) {
+      const disk::IoResult r = co_await md_.member_io(
+          src.member, data_req(disk::IoOp::read, dev + off, len, disk::IoClass::resync));
+      if (r.ok()) {
+        for (uint64_t i = 0; i < len; ++i) x[i] ^= r.words[i];
+        continue;
+      }
+      if (r.status != disk::IoStatus::media_error ||
+          ++md_.members_[src.member].read_errors > md_.config_.max_corrected_read_errors) {
+        ok = false;
+        md_.md_error(src.member);
+        co_return;
+      }
+      failed = src.member;
+      ++unreadable;
+    }
+    if (unreadable == 0) co_await sync_window(dev + off, len, kind, ok);  // the stripe reads now
+    if (unreadable != 1) continue;
+    disk::IoRequest wr = data_req(disk::IoOp::write, dev + off, len, disk::IoClass::resync);
+    wr.payload.stamps = std::move(x);
+    const disk::IoResult w = co_await md_.member_io(failed, std::move(wr));
+    if (w.ok()) {
+      md_.members_[failed].corrected_read_errors++;
+      md_.counters_.corrected_read_errors++;
+    } else if (!record_write_error(failed, dev + off, len)) {
+      ok = false;
+    }
+  }
 }
 
 sim::Task Raid5::recover_by_pages(uint64_t dev, uint64_t n, const std::vector<Op>& reads, int target, bool& ok) {

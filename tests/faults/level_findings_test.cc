@@ -1,4 +1,4 @@
-// The level findings L10..L12 (docs/verification.md): their regression
+// The level findings L10..L12 and L15 (docs/verification.md): their regression
 // scenarios pass on the clean engine (Regressions.*); these tests pin WHY
 // each passes, so a later change cannot make one pass for another reason.
 #include <gtest/gtest.h>
@@ -51,6 +51,21 @@ TEST(LevelFindings, Raid5CrashDuringWriteToBadStripeIsTheWriteHole) {
   const RunOutcome out = r.run(s.ops);
   EXPECT_FALSE(out.failed) << (out.failure ? out.failure->text() : "");
   EXPECT_NE(out.write_hole.find("bad block"), std::string::npos) << out.write_hole;
+}
+
+TEST(LevelFindings, Raid5ResyncReadErrorIsCorrectedNotFatal) {
+  // L15: the post-crash resync reads a stripe with a bad sector on member 0;
+  // md rewrites the computed block and keeps the member, so the resync goes
+  // on and rebuilds the row whose parity the crash left stale.
+  const OpsScenario s = load("raid5-none-resync-read-error-rewrites-block");
+  OpsRunner r(s.setup);
+  const RunOutcome out = r.run(s.ops);
+  EXPECT_FALSE(out.failed) << (out.failure ? out.failure->text() : "");
+  EXPECT_TRUE(out.write_hole.empty()) << out.write_hole;
+  const auto members = r.array()->members();
+  for (const auto& m : members) EXPECT_TRUE(m.in_sync && !m.faulty);
+  EXPECT_GE(members[0].corrected_read_errors, 1u);
+  EXPECT_EQ(r.array()->resync_offset(), Sector::max());
 }
 
 }  // namespace
