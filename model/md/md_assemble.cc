@@ -44,7 +44,7 @@ uint16_t role_at_assembly(const Superblock1& sb, const Superblock1& fresh) {
 // mdadm Assemble (and count_active for -I): a device, active on its own
 // superblock, whose role table holds nobody in the freshest device's role
 // "reports it as failed" and is ignored ("ignoring X as it reports Y as
-// failed"), whatever its events.
+// failed"), whatever its events, unless --force.
 bool reports_failed(const Superblock1& sb, const Superblock1& fresh) {
   const uint16_t own = role_in(sb, sb.dev_number);
   const uint16_t fresh_role = role_in(fresh, fresh.dev_number);
@@ -127,8 +127,11 @@ sim::Task Mddev::assemble_task(const AssembleOptions& opts, AssembleDecision& de
     m.sb_events = sb->events;
     m.write_mostly = (sb->devflags & kDevflagWriteMostly) != 0;
     m.corrected_read_errors = sb->cnt_corrected_read;
-    if (m.index != fresh && !opts.force && reports_failed(*sb, ref)) {
-      if (sb->events == ref.events) note_conflict(m.index, fresh, "reports the freshest member as failed");
+    // Only on a tie: with lower events mdadm would ignore the device too and
+    // then refuse to start without --force; the model assembles as --force
+    // does there (role from the freshest superblock, docs/verification.md F25).
+    if (m.index != fresh && sb->events == ref.events && !opts.force && reports_failed(*sb, ref)) {
+      note_conflict(m.index, fresh, "reports the freshest member as failed");
       continue;
     }
     const uint16_t role = role_at_assembly(*sb, ref);

@@ -307,6 +307,25 @@ sim::Task Raid5::sync_window(uint64_t dev, uint64_t n, SyncKind kind, bool& ok) 
   if (!w.ok() && !record_write_error(tm, dev, n)) ok = false;
 }
 
+sim::ValueTask<bool> Raid5::read_stripe(uint64_t dev, uint64_t len, const std::vector<Op>& reads,
+                                        std::vector<uint64_t>& x, std::vector<int>& unreadable) {
+  x.assign(len, 0);
+  unreadable.clear();
+  for (const Op& src : reads) {
+    const disk::IoResult r =
+        co_await md_.member_io(src.member, data_req(disk::IoOp::read, dev, len, disk::IoClass::resync));
+    if (r.ok()) {
+      for (uint64_t i = 0; i < len; ++i) x[i] ^= r.words[i];
+    } else if (r.status == disk::IoStatus::media_error) {
+      unreadable.push_back(src.member);
+    } else {
+      md_.md_error(src.member);  // not a media error: the device is gone
+      co_return false;
+    }
+  }
+  co_return true;
+}
+
 sim::Task Raid5::resync_by_pages(uint64_t dev, uint64_t n, const std::vector<Op>& reads, SyncKind kind,
                                  bool& ok) {
   // A resync / check / repair read error on an array that is not degraded:
@@ -318,30 +337,25 @@ sim::Task Raid5::resync_by_pages(uint64_t dev, uint64_t n, const std::vector<Op>
   // stale elsewhere, opened the write hole (L15). Per 4 KiB stripe, as md;
   // a stripe with two unreadable blocks cannot be computed and is left
   // alone (handle_failed_sync does nothing more for a resync).
+  std::vector<uint64_t> x;
+  std::vector<int> unreadable;
   for (uint64_t off = 0; off < n && ok; off += kStripeSectors) {
     const uint64_t len = std::min(kStripeSectors, n - off);
-    std::vector<uint64_t> x(len, 0);
-    int failed = -1, unreadable = 0;
-    for (const Op& src : reads) {
-      const disk::IoResult r = co_await md_.member_io(
-          src.member, data_req(disk::IoOp::read, dev + off, len, disk::IoClass::resync));
-      if (r.ok()) {
-        for (uint64_t i = 0; i < len; ++i) x[i] ^= r.words[i];
-        continue;
-      }
-      if (r.status != disk::IoStatus::media_error ||
-          ++md_.members_[src.member].read_errors > md_.config_.max_corrected_read_errors) {
+    if (!co_await read_stripe(dev + off, len, reads, x, unreadable)) {
+      ok = false;
+      co_return;
+    }
+    for (int m : unreadable)
+      if (++md_.members_[m].read_errors > md_.config_.max_corrected_read_errors) {
         ok = false;
-        md_.md_error(src.member);
+        md_.md_error(m);
         co_return;
       }
-      failed = src.member;
-      ++unreadable;
-    }
-    if (unreadable == 0) co_await sync_window(dev + off, len, kind, ok);  // the stripe reads now
-    if (unreadable != 1) continue;
+    if (unreadable.empty()) co_await sync_window(dev + off, len, kind, ok);  // the stripe reads now
+    if (unreadable.size() != 1) continue;
+    const int failed = unreadable.front();
     disk::IoRequest wr = data_req(disk::IoOp::write, dev + off, len, disk::IoClass::resync);
-    wr.payload.stamps = std::move(x);
+    wr.payload.stamps = x;
     const disk::IoResult w = co_await md_.member_io(failed, std::move(wr));
     if (w.ok()) {
       md_.members_[failed].corrected_read_errors++;
@@ -359,25 +373,18 @@ sim::Task Raid5::recover_by_pages(uint64_t dev, uint64_t n, const std::vector<Op
   // is rebuilt. Failing the source and aborting the whole window left the
   // rebuilt member stale around the bad sectors (L9f).
   bool recorded = false;
+  std::vector<uint64_t> x;
+  std::vector<int> unreadable;
   for (uint64_t off = 0; off < n; off += kStripeSectors) {
     const uint64_t len = std::min(kStripeSectors, n - off);
-    std::vector<uint64_t> x(len, 0);
-    bool good = true;
-    for (const Op& src : reads) {
-      const disk::IoResult r = co_await md_.member_io(
-          src.member, data_req(disk::IoOp::read, dev + off, len, disk::IoClass::resync));
-      if (r.ok()) {
-        for (uint64_t i = 0; i < len; ++i) x[i] ^= r.words[i];
-        continue;
-      }
-      if (r.status != disk::IoStatus::media_error) {
-        ok = false;
-        md_.md_error(src.member);
-        co_return;
-      }
-      good = false;
-      if (md_.members_[src.member].badblocks.set(Sector(dev + off), SectorCount(len))) recorded = true;
-      else md_.md_error(src.member);
+    if (!co_await read_stripe(dev + off, len, reads, x, unreadable)) {
+      ok = false;
+      co_return;
+    }
+    const bool good = unreadable.empty();
+    for (int m : unreadable) {
+      if (md_.members_[m].badblocks.set(Sector(dev + off), SectorCount(len))) recorded = true;
+      else md_.md_error(m);
     }
     const int tm = slot_member(target);
     if (tm < 0) {
@@ -390,7 +397,7 @@ sim::Task Raid5::recover_by_pages(uint64_t dev, uint64_t n, const std::vector<Op
       continue;
     }
     disk::IoRequest wr = data_req(disk::IoOp::write, dev + off, len, disk::IoClass::resync);
-    wr.payload.stamps = std::move(x);
+    wr.payload.stamps = x;
     const disk::IoResult w = co_await md_.member_io(tm, std::move(wr));
     if (!w.ok() && !record_write_error(tm, dev + off, len)) ok = false;
   }

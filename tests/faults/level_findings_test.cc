@@ -3,28 +3,20 @@
 // each passes, so a later change cannot make one pass for another reason.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-
-#include <nlohmann/json.hpp>
-
 #include "faults/ops_runner.h"
 #include "model/md/array.h"
 #include "model/md/md_array.h"
+#include "support/regression_scenario.h"
 
 namespace mdsim::faults {
 namespace {
 
-OpsScenario load(const std::string& name) {
-  const auto path = std::filesystem::path(MDSIM_SOURCE_DIR) / "scenarios" / "regressions" / (name + ".json");
-  std::ifstream f(path);
-  return scenario_from_json(nlohmann::json::parse(f));
-}
+using mdsim::testing::load_regression;
 
 TEST(LevelFindings, Raid5WriteErrorRecordsOnlyTheFailingStripes) {
   // L10: the parity write over the row fails on sectors 2..4 only; md
   // records the one 4 KiB stripe, not the row.
-  const OpsScenario s = load("raid5-ours-write-error-costs-only-its-stripes");
+  const OpsScenario s = load_regression("raid5-ours-write-error-costs-only-its-stripes");
   OpsRunner r(s.setup);
   const RunOutcome out = r.run(s.ops);
   EXPECT_FALSE(out.failed) << (out.failure ? out.failure->text() : "");
@@ -36,7 +28,7 @@ TEST(LevelFindings, Raid5WriteErrorRecordsOnlyTheFailingStripes) {
 
 TEST(LevelFindings, Raid10ReaddRefusedWhileWritesForTheMemberAreQueued) {
   // L11: the re-add comes while a write chosen for member 1 waits in the plug.
-  const OpsScenario s = load("raid10-bitmap-readd-refused-while-writes-queued");
+  const OpsScenario s = load_regression("raid10-bitmap-readd-refused-while-writes-queued");
   OpsRunner r(s.setup);
   const RunOutcome out = r.run(s.ops);
   EXPECT_FALSE(out.failed) << (out.failure ? out.failure->text() : "");
@@ -46,7 +38,7 @@ TEST(LevelFindings, Raid10ReaddRefusedWhileWritesForTheMemberAreQueued) {
 
 TEST(LevelFindings, Raid5CrashDuringWriteToBadStripeIsTheWriteHole) {
   // L12: accepted as md's write hole, recorded, not a silent pass.
-  const OpsScenario s = load("raid5-bitmap-crash-during-write-to-bad-stripe-is-write-hole");
+  const OpsScenario s = load_regression("raid5-bitmap-crash-during-write-to-bad-stripe-is-write-hole");
   OpsRunner r(s.setup);
   const RunOutcome out = r.run(s.ops);
   EXPECT_FALSE(out.failed) << (out.failure ? out.failure->text() : "");
@@ -57,7 +49,7 @@ TEST(LevelFindings, Raid5ResyncReadErrorIsCorrectedNotFatal) {
   // L15: the post-crash resync reads a stripe with a bad sector on member 0;
   // md rewrites the computed block and keeps the member, so the resync goes
   // on and rebuilds the row whose parity the crash left stale.
-  const OpsScenario s = load("raid5-none-resync-read-error-rewrites-block");
+  const OpsScenario s = load_regression("raid5-none-resync-read-error-rewrites-block");
   OpsRunner r(s.setup);
   const RunOutcome out = r.run(s.ops);
   EXPECT_FALSE(out.failed) << (out.failure ? out.failure->text() : "");
