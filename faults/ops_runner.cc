@@ -421,6 +421,10 @@ void OpsRunner::final_checks() {
     CheckResult r{"liveness", false, "liveness violated: user IO never completed (hang)", {}, 0};
     return fail(r);
   }
+  // A member lost during the settle while the post-crash resync was owed is
+  // the write hole, as between ops (the watch used to skip this phase, L15).
+  watch_write_hole();
+  if (dead_) return;
   const auto trusted = trusted_members(a);
   const bool all_in_sync = std::all_of(trusted.begin(), trusted.end(), [](bool t) { return t; });
   const bool faults_off = !faults_since_crash_ && all_in_sync;
