@@ -20,17 +20,19 @@ namespace mdsim::faults {
 namespace {
 
 using mdsim::testing::load_regression;
+using mdsim::testing::RegressionRun;
+using mdsim::testing::run_regression;
 
 TEST(EventsTie, MdadmIgnoresTheMemberReportingTheFreshestFailed) {
-  const OpsScenario s = load_regression("f25-events-tie-after-rollback-journal");
-  OpsRunner r(s.setup);
-  const RunOutcome out = r.run(s.ops);
-  EXPECT_FALSE(out.failed) << (out.failure ? out.failure->text() : "");
+  const RegressionRun run = run_regression("f25-events-tie-after-rollback-journal");
+  const RunOutcome& out = run.outcome;
+  md::Array& a = *run.runner->array();
+  EXPECT_FALSE(out.failed) << run.failure_text();
   EXPECT_EQ(out.crashes, 2u);
   EXPECT_NE(out.events_tie.find("member 1 ties member 0"), std::string::npos) << out.events_tie;
   EXPECT_NE(out.events_tie.find("reports the freshest member as failed"), std::string::npos) << out.events_tie;
   // mdadm's choice: member 0 (first with the highest events) alone.
-  const auto members = r.array()->members();
+  const auto members = a.members();
   EXPECT_EQ(members[0].raid_disk, 0);
   EXPECT_EQ(members[1].raid_disk, -1);
   EXPECT_EQ(members[0].sb_events, members[1].sb_events);

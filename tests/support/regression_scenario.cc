@@ -13,4 +13,12 @@ faults::OpsScenario load_regression(const std::string& name) {
   return faults::scenario_from_json(nlohmann::json::parse(f));
 }
 
+RegressionRun run_regression(const std::string& name) {
+  const faults::OpsScenario s = load_regression(name);
+  RegressionRun run;
+  run.runner = std::make_unique<faults::OpsRunner>(s.setup);
+  run.outcome = run.runner->run(s.ops);
+  return run;
+}
+
 }  // namespace mdsim::testing
