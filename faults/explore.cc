@@ -245,7 +245,7 @@ void Explorer::deep_state(OpsRunner& run, const CrashState& st, std::vector<Disk
   ++sum_.deep_states;
   ++sum_.assemblies;
   auto w = assemble_world(setup_, world_index_++, images, false);
-  if (!w->array) return;
+  if (!w->array || !w->array->assembly_conflict().empty()) return;  // F25: md's own window
   const bool double_crash = cfg_.double_crash_every && sum_.deep_states % cfg_.double_crash_every == 0;
   bool checkpoint_split = false;
   if (double_crash) {
@@ -263,7 +263,7 @@ void Explorer::deep_state(OpsRunner& run, const CrashState& st, std::vector<Disk
     w.reset();
     ++sum_.assemblies;
     w = assemble_world(setup_, world_index_++, images2, false);
-    if (!w->array) return;
+    if (!w->array || !w->array->assembly_conflict().empty()) return;
     checkpoint_split = split_checkpoint(*w->array);
     const md::MemberImages view = md::images_of(trusted_slots(*w->array), images2);
     const auto cand = intent_candidates(view.geo, run.oracle(), run.oracle().written_sectors(), true);

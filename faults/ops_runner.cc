@@ -55,6 +55,18 @@ void OpsRunner::build_world_from(std::vector<DiskImage> images) {
     return;
   }
   install_hook();
+  if (!world_->array->assembly_conflict().empty()) {
+    // F25: an events rollback (can_decrease_events) and a member failing
+    // while that round's intent superblock write ran left two members with
+    // equal events and role tables that disagree. mdadm keeps the first of
+    // them and ignores a device reporting it failed; the kernel trusts a
+    // tied device's own role. Either way md may assemble the stale copy:
+    // md's window, not the model's. The run ends here, passing, with the
+    // reason recorded (docs/verification.md F25).
+    outcome_.events_tie = world_->array->assembly_conflict();
+    dead_ = true;
+    return;
+  }
   recovery_since_crash_ = world_->decision == md::AssembleDecision::recovery;
   max_slow_factor_ = 1;  // fresh disks
   resync_owed_ = world_->decision == md::AssembleDecision::intent_resync ||
@@ -409,6 +421,10 @@ void OpsRunner::final_checks() {
     CheckResult r{"liveness", false, "liveness violated: user IO never completed (hang)", {}, 0};
     return fail(r);
   }
+  // A member lost during the settle while the post-crash resync was owed is
+  // the write hole, as between ops (the watch used to skip this phase, L15).
+  watch_write_hole();
+  if (dead_) return;
   const auto trusted = trusted_members(a);
   const bool all_in_sync = std::all_of(trusted.begin(), trusted.end(), [](bool t) { return t; });
   const bool faults_off = !faults_since_crash_ && all_in_sync;

@@ -17,9 +17,10 @@
 //  - an engine assertion (SIM_ASSERT) is reported as property engine_assertion.
 //
 // Outcomes md itself gives, not failures: assembly refused after a crash
-// (e.g. raid5 dirty and degraded) and, on raid5, a member lost while the
-// post-crash resync is still owed (the write hole). Both end the run with
-// the reason in RunOutcome::refused / write_hole.
+// (e.g. raid5 dirty and degraded), on raid5 a member lost while the
+// post-crash resync is still owed (the write hole), and two members tied on
+// events with disagreeing role tables (F25). Each ends the run with the
+// reason in RunOutcome::refused / write_hole / events_tie.
 //
 // Write ids are assigned by the runner (unique across worlds), so stamps of
 // writes made after a crash never collide with older ones.
@@ -95,6 +96,10 @@ struct RunOutcome {
   // block (the write hole on a degraded stripe, L12): the run ends there,
   // passing.
   std::string write_hole;
+  // Non-empty when a power loss left two members tied on events with role
+  // tables that disagree (md's events rollback window, F25): the assembly
+  // may trust the stale member, in md too. The run ends there, passing.
+  std::string events_tie;
 };
 
 class OpsRunner {

@@ -154,6 +154,7 @@ bool Array::clean() const { return md_->in_sync_; }
 Sector Array::resync_offset() const { return md_->resync_offset_; }
 bool Array::broken() const { return md_->broken_; }
 bool Array::sb_change_pending() const { return md_->sb_change_pending_; }
+const std::string& Array::assembly_conflict() const { return md_->assembly_conflict_; }
 Sector Array::data_offset() const { return md_->data_offset(); }
 IntentBackend& Array::intent() { return *md_->intent_; }
 const IntentBackend& Array::intent() const { return *md_->intent_; }

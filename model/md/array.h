@@ -261,6 +261,9 @@ class Array {
   // MD_SB_CHANGE_PENDING: a superblock change (e.g. a member's failure) is
   // not yet on the members' media.
   bool sb_change_pending() const;
+  // Non-empty when assembly found two members tied on events whose role
+  // tables disagree (md's events rollback window, docs/verification.md F25).
+  const std::string& assembly_conflict() const;
   Sector data_offset() const;    // on every member (sectors)
   IntentBackend& intent();
   const IntentBackend& intent() const;

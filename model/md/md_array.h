@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "model/disk/disk.h"
@@ -63,6 +64,8 @@ class Mddev final : public IntentHost {
   sim::Task create_task();
   sim::Task assemble_task(const AssembleOptions& opts, AssembleDecision& decision,
                           std::string& detail);
+  // Appends to assembly_conflict_ (md_assemble.cc).
+  void note_conflict(int member, int fresh, const char* what);
   sim::Task stop_task();
   bool running() const { return running_; }
 
@@ -171,6 +174,9 @@ class Mddev final : public IntentHost {
   bool sb_writing_ = false;
   bool broken_ = false;
   Sector resync_offset_ = Sector::max();  // recovery_cp
+  // Set by assembly when two members tie on events with role tables that
+  // disagree about one of them (events rollback + failure mid-round, F25).
+  std::string assembly_conflict_;
   bool recovery_needed_ = false;
   bool recovery_intr_ = false;
   bool sync_running_ = false;

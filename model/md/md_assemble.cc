@@ -1,6 +1,7 @@
 // md core: assembly from the disks alone (mdadm --assemble + md_run:
 // super_1_load / super_1_validate, analyze_sbs, bitmap_load) and re-add.
 #include <algorithm>
+#include <string>
 
 #include "model/md/bitmap_layout.h"
 #include "model/md/intent_factories.h"
@@ -27,6 +28,30 @@ void load_badblocks(BadBlocks& bb, const std::vector<uint8_t>& bytes) {
   bb.clear_changed();
 }
 
+// The role a superblock's table gives device dev_number.
+uint16_t role_in(const Superblock1& sb, uint32_t dev_number) {
+  return dev_number < sb.dev_roles.size() ? sb.dev_roles[dev_number] : kRoleSpare;
+}
+
+// super_1_validate while assembling: a device whose events are below the
+// freshest cannot vouch for its own role (it may have been failed in the
+// round it missed), so the freshest's table decides; on equal events the
+// kernel takes the device's own table.
+uint16_t role_at_assembly(const Superblock1& sb, const Superblock1& fresh) {
+  return sb.events < fresh.events ? role_in(fresh, sb.dev_number) : role_in(sb, sb.dev_number);
+}
+
+// mdadm Assemble (and count_active for -I): a device, active on its own
+// superblock, whose role table holds nobody in the freshest device's role
+// "reports it as failed" and is ignored ("ignoring X as it reports Y as
+// failed"), whatever its events, unless --force.
+bool reports_failed(const Superblock1& sb, const Superblock1& fresh) {
+  const uint16_t own = role_in(sb, sb.dev_number);
+  const uint16_t fresh_role = role_in(fresh, fresh.dev_number);
+  if (own >= sb.raid_disks || fresh_role >= fresh.raid_disks) return false;
+  return std::find(sb.dev_roles.begin(), sb.dev_roles.end(), fresh_role) == sb.dev_roles.end();
+}
+
 }  // namespace
 
 const char* assemble_decision_name(AssembleDecision d) {
@@ -38,6 +63,12 @@ const char* assemble_decision_name(AssembleDecision d) {
     case AssembleDecision::refused: return "refused";
   }
   return "?";
+}
+
+void Mddev::note_conflict(int member, int fresh, const char* what) {
+  if (!assembly_conflict_.empty()) assembly_conflict_ += "; ";
+  assembly_conflict_ += "member " + std::to_string(member) + " ties member " + std::to_string(fresh) +
+                        " on events and " + what;
 }
 
 sim::Task Mddev::assemble_task(const AssembleOptions& opts, AssembleDecision& decision,
@@ -84,7 +115,9 @@ sim::Task Mddev::assemble_task(const AssembleOptions& opts, AssembleDecision& de
   layout_.intent_sectors = layout_.bblog - layout_.intent_area;
   // 3. Members: current (events + 1 >= freshest: tolerates the clean/active
   // toggle) take their role; older ones are left out ("possibly out of date")
-  // until re-added.
+  // until re-added. mdadm ignores a device whose role table records the
+  // freshest one as failed; a tie with conflicting tables is noted (F25).
+  assembly_conflict_.clear();
   for (Member& m : members_) {
     const auto& sb = sbs[m.index];
     if (!sb || sb->set_uuid != ref.set_uuid) {
@@ -94,7 +127,16 @@ sim::Task Mddev::assemble_task(const AssembleOptions& opts, AssembleDecision& de
     m.sb_events = sb->events;
     m.write_mostly = (sb->devflags & kDevflagWriteMostly) != 0;
     m.corrected_read_errors = sb->cnt_corrected_read;
-    const uint16_t role = sb->dev_number < ref.dev_roles.size() ? ref.dev_roles[sb->dev_number] : kRoleSpare;
+    // Only on a tie: with lower events mdadm would ignore the device too and
+    // then refuse to start without --force; the model assembles as --force
+    // does there (role from the freshest superblock, docs/verification.md F25).
+    if (m.index != fresh && sb->events == ref.events && !opts.force && reports_failed(*sb, ref)) {
+      note_conflict(m.index, fresh, "reports the freshest member as failed");
+      continue;
+    }
+    const uint16_t role = role_at_assembly(*sb, ref);
+    if (m.index != fresh && sb->events == ref.events && role != role_in(ref, sb->dev_number))
+      note_conflict(m.index, fresh, "is active on its own superblock, failed on the freshest");
     if (role >= ref.raid_disks || sb->events + 1 < ref.events) continue;
     m.raid_disk = role;
     m.in_sync = (sb->feature_map & kFeatureRecoveryOffset) == 0;

@@ -266,13 +266,12 @@ sim::Task Raid5::sync_window(uint64_t dev, uint64_t n, SyncKind kind, bool& ok) 
     co_return;
   }
   co_await run_all(reads);
-  if (kind == SyncKind::recovery) {
-    for (const Op& op : reads)
-      if (!op.res.ok() && op.res.status == disk::IoStatus::media_error) {
-        co_await recover_by_pages(dev, n, reads, target, ok);
-        co_return;
-      }
-  }
+  for (const Op& op : reads)
+    if (!op.res.ok() && op.res.status == disk::IoStatus::media_error) {
+      if (kind == SyncKind::recovery) co_await recover_by_pages(dev, n, reads, target, ok);
+      else co_await resync_by_pages(dev, n, reads, kind, ok);
+      co_return;
+    }
   std::vector<uint64_t> x(n, 0);
   std::vector<uint64_t> parity;
   for (Op& op : reads) {
@@ -308,6 +307,65 @@ sim::Task Raid5::sync_window(uint64_t dev, uint64_t n, SyncKind kind, bool& ok) 
   if (!w.ok() && !record_write_error(tm, dev, n)) ok = false;
 }
 
+sim::ValueTask<bool> Raid5::read_stripe(uint64_t dev, uint64_t len, const std::vector<Op>& reads,
+                                        std::vector<uint64_t>& x, std::vector<int>& unreadable) {
+  x.assign(len, 0);
+  unreadable.clear();
+  for (const Op& src : reads) {
+    const disk::IoResult r =
+        co_await md_.member_io(src.member, data_req(disk::IoOp::read, dev, len, disk::IoClass::resync));
+    if (r.ok()) {
+      for (uint64_t i = 0; i < len; ++i) x[i] ^= r.words[i];
+    } else if (r.status == disk::IoStatus::media_error) {
+      unreadable.push_back(src.member);
+    } else {
+      md_.md_error(src.member);  // not a media error: the device is gone
+      co_return false;
+    }
+  }
+  co_return true;
+}
+
+sim::Task Raid5::resync_by_pages(uint64_t dev, uint64_t n, const std::vector<Op>& reads, SyncKind kind,
+                                 bool& ok) {
+  // A resync / check / repair read error on an array that is not degraded:
+  // raid5_end_read_request retries, then marks the block R5_ReadError;
+  // handle_stripe counts it failed for the stripe, computes it from the rest
+  // of the stripe and rewrites it (R5_ReWrite): the member stays, and the
+  // stripe is consistent after. Failing the member instead lost a healthy
+  // member to a correctable error and, after a crash, with parity still
+  // stale elsewhere, opened the write hole (L15). Per 4 KiB stripe, as md;
+  // a stripe with two unreadable blocks cannot be computed and is left
+  // alone (handle_failed_sync does nothing more for a resync).
+  std::vector<uint64_t> x;
+  std::vector<int> unreadable;
+  for (uint64_t off = 0; off < n && ok; off += kStripeSectors) {
+    const uint64_t len = std::min(kStripeSectors, n - off);
+    if (!co_await read_stripe(dev + off, len, reads, x, unreadable)) {
+      ok = false;
+      co_return;
+    }
+    for (int m : unreadable)
+      if (++md_.members_[m].read_errors > md_.config_.max_corrected_read_errors) {
+        ok = false;
+        md_.md_error(m);
+        co_return;
+      }
+    if (unreadable.empty()) co_await sync_window(dev + off, len, kind, ok);  // the stripe reads now
+    if (unreadable.size() != 1) continue;
+    const int failed = unreadable.front();
+    disk::IoRequest wr = data_req(disk::IoOp::write, dev + off, len, disk::IoClass::resync);
+    wr.payload.stamps = x;
+    const disk::IoResult w = co_await md_.member_io(failed, std::move(wr));
+    if (w.ok()) {
+      md_.members_[failed].corrected_read_errors++;
+      md_.counters_.corrected_read_errors++;
+    } else if (!record_write_error(failed, dev + off, len)) {
+      ok = false;
+    }
+  }
+}
+
 sim::Task Raid5::recover_by_pages(uint64_t dev, uint64_t n, const std::vector<Op>& reads, int target, bool& ok) {
   // A recovery read error: md works in 4 KiB stripes (raid5_end_read_request
   // records the unreadable page as a bad block, handle_failed_sync records
@@ -315,25 +373,18 @@ sim::Task Raid5::recover_by_pages(uint64_t dev, uint64_t n, const std::vector<Op
   // is rebuilt. Failing the source and aborting the whole window left the
   // rebuilt member stale around the bad sectors (L9f).
   bool recorded = false;
+  std::vector<uint64_t> x;
+  std::vector<int> unreadable;
   for (uint64_t off = 0; off < n; off += kStripeSectors) {
     const uint64_t len = std::min(kStripeSectors, n - off);
-    std::vector<uint64_t> x(len, 0);
-    bool good = true;
-    for (const Op& src : reads) {
-      const disk::IoResult r = co_await md_.member_io(
-          src.member, data_req(disk::IoOp::read, dev + off, len, disk::IoClass::resync));
-      if (r.ok()) {
-        for (uint64_t i = 0; i < len; ++i) x[i] ^= r.words[i];
-        continue;
-      }
-      if (r.status != disk::IoStatus::media_error) {
-        ok = false;
-        md_.md_error(src.member);
-        co_return;
-      }
-      good = false;
-      if (md_.members_[src.member].badblocks.set(Sector(dev + off), SectorCount(len))) recorded = true;
-      else md_.md_error(src.member);
+    if (!co_await read_stripe(dev + off, len, reads, x, unreadable)) {
+      ok = false;
+      co_return;
+    }
+    const bool good = unreadable.empty();
+    for (int m : unreadable) {
+      if (md_.members_[m].badblocks.set(Sector(dev + off), SectorCount(len))) recorded = true;
+      else md_.md_error(m);
     }
     const int tm = slot_member(target);
     if (tm < 0) {
@@ -346,7 +397,7 @@ sim::Task Raid5::recover_by_pages(uint64_t dev, uint64_t n, const std::vector<Op
       continue;
     }
     disk::IoRequest wr = data_req(disk::IoOp::write, dev + off, len, disk::IoClass::resync);
-    wr.payload.stamps = std::move(x);
+    wr.payload.stamps = x;
     const disk::IoResult w = co_await md_.member_io(tm, std::move(wr));
     if (!w.ok() && !record_write_error(tm, dev + off, len)) ok = false;
   }

@@ -129,6 +129,14 @@ class Raid5 final : public Personality {
   sim::ValueTask<bool> read_piece(uint64_t row, int index, uint64_t dev, uint64_t n, uint64_t* out);
   sim::ValueTask<bool> reconstruct(uint64_t row, int slot, uint64_t dev, uint64_t n, uint64_t* out);
   sim::Task sync_window(uint64_t dev, uint64_t n, SyncKind kind, bool& ok);
+  // One 4 KiB stripe read from every source for the per-stripe sync paths:
+  // the readable blocks XORed into x, the members that returned a media
+  // error in unreadable. Another failure fails that member, returns false.
+  sim::ValueTask<bool> read_stripe(uint64_t dev, uint64_t len, const std::vector<Op>& reads,
+                                   std::vector<uint64_t>& x, std::vector<int>& unreadable);
+  // A resync / check / repair window with a read error, stripe by stripe:
+  // the unreadable block is computed and rewritten (L15).
+  sim::Task resync_by_pages(uint64_t dev, uint64_t n, const std::vector<Op>& reads, SyncKind kind, bool& ok);
   // A recovery window with a source read error, stripe by stripe (L9f).
   sim::Task recover_by_pages(uint64_t dev, uint64_t n, const std::vector<Op>& reads, int target, bool& ok);
 

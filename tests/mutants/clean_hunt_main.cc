@@ -3,7 +3,8 @@
 // prints it as an ops scenario. A failure here is a harness false alarm or an
 // engine bug; either must be fixed before a mutant kill on that backend means
 // anything. Usage: mdsim_clean_hunt BACKEND [cases] [seed] [media_errors 0/1, default 1]
-// [user FUA/PREFLUSH writes 0/1, default 0]
+// [user FUA/PREFLUSH writes 0/1, default 0] [first case to run, default 0: the
+// earlier cases are generated (same lists) but not run, to replay one case]
 #include <iostream>
 #include <string>
 
@@ -42,10 +43,12 @@ int main(int argc, char** argv) {
   gen.array_sectors = s.size_bytes / 512;
   gen.media_errors = argc <= 4 || std::string(argv[4]) == "1";  // on unless "0"
   gen.user_flags = argc > 5 && std::string(argv[5]) == "1";
+  const uint64_t first = argc > 6 ? std::stoull(argv[6]) : 0;
   mdsim::sim::Prng rng(mdsim::sim::mix64(seed * 7919 + 13));
   uint64_t fails = 0;
   for (uint64_t c = 0; c < cases; ++c) {
     const auto ops = generate_ops(rng, gen);
+    if (c < first) continue;
     OpsRunner r(s);
     const RunOutcome out = r.run(ops);
     if (!out.failed) continue;
