@@ -18,8 +18,9 @@
 //
 // Outcomes md itself gives, not failures: assembly refused after a crash
 // (e.g. raid5 dirty and degraded) and, on raid5, a member lost while the
-// post-crash resync is still owed (the write hole). Both end the run with
-// the reason in RunOutcome::refused / write_hole.
+// post-crash resync is still owed (the write hole), and llbitmap's
+// one-copy window (F31). Each ends the run with the reason in
+// RunOutcome::refused / write_hole / intent_window.
 //
 // Write ids are assigned by the runner (unique across worlds), so stamps of
 // writes made after a crash never collide with older ones.
@@ -95,6 +96,11 @@ struct RunOutcome {
   // block (the write hole on a degraded stripe, L12): the run ends there,
   // passing.
   std::string write_hole;
+  // Non-empty when a power loss left chunks that only llbitmap's one-copy
+  // window explains: md loads a copy saying Clean while another member's copy
+  // marks the chunk and that member lost the data from its cache (F31,
+  // faults/intent_window.h). md leaves them unsynced; the run ends, passing.
+  std::string intent_window;
 };
 
 class OpsRunner {
