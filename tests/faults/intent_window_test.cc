@@ -3,44 +3,37 @@
 // same list outside it are still judged in full.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-
-#include <nlohmann/json.hpp>
-
 #include "faults/ops_runner.h"
+#include "tests/support/regression_file.h"
 
 namespace mdsim::faults {
 namespace {
 
-OpsScenario load(const std::string& name) {
-  const auto path = std::filesystem::path(MDSIM_SOURCE_DIR) / "scenarios" / "regressions" / (name + ".json");
-  std::ifstream f(path);
-  return scenario_from_json(nlohmann::json::parse(f));
+using testing::load_regression;
+
+// The saved crash passes, and only through the window, at the named chunk.
+void expect_window_at(const std::string& scenario, const std::string& chunk) {
+  const OpsScenario s = load_regression(scenario);
+  OpsRunner r(s.setup);
+  const RunOutcome out = r.run(s.ops);
+  EXPECT_FALSE(out.failed) << (out.failure ? out.failure->text() : "");
+  EXPECT_NE(out.intent_window.find(chunk), std::string::npos) << out.intent_window;
+  EXPECT_EQ(out.crashes, 1u);
 }
 
 TEST(OneCopyWindow, Raid1CleanOnLoadedMemberDataCachedOnOther) {
   // F26: member 0's copy says Clean, member 1's Dirty, member 1 lost the write.
-  const OpsScenario s = load("f26-llbitmap-one-copy-window-raid1");
-  OpsRunner r(s.setup);
-  const RunOutcome out = r.run(s.ops);
-  EXPECT_FALSE(out.failed) << (out.failure ? out.failure->text() : "");
-  EXPECT_NE(out.intent_window.find("chunk 243"), std::string::npos) << out.intent_window;
-  EXPECT_EQ(out.crashes, 1u);
+  expect_window_at("f26-llbitmap-one-copy-window-raid1", "chunk 243");
 }
 
 TEST(OneCopyWindow, Raid5ParityCachedOnMemberWhoseCopyIsDirty) {
-  const OpsScenario s = load("raid5-llbitmap-one-copy-window-very-slow-member");
-  OpsRunner r(s.setup);
-  const RunOutcome out = r.run(s.ops);
-  EXPECT_FALSE(out.failed) << (out.failure ? out.failure->text() : "");
-  EXPECT_NE(out.intent_window.find("chunk 52"), std::string::npos) << out.intent_window;
+  expect_window_at("raid5-llbitmap-one-copy-window-very-slow-member", "chunk 52");
 }
 
 TEST(OneCopyWindow, OtherCrashChoicesOfTheSameListAreJudgedInFull) {
   // Other choices keep or drop other writes: every one passes, and those
   // outside the window run to the end (resync, convergence, liveness).
-  OpsScenario s = load("f26-llbitmap-one-copy-window-raid1");
+  OpsScenario s = load_regression("f26-llbitmap-one-copy-window-raid1");
   int in_window = 0, judged_in_full = 0;
   for (uint64_t choice = 0; choice < 48; ++choice) {
     s.ops.back().choice = choice;
@@ -54,9 +47,10 @@ TEST(OneCopyWindow, OtherCrashChoicesOfTheSameListAreJudgedInFull) {
 }
 
 TEST(OneCopyWindow, NotAppliedToOtherBackends) {
-  // The classic bitmap clears a bit only two daemon passes after the write
-  // ended; the same list on it never reaches the window and must pass plainly.
-  OpsScenario s = load("f26-llbitmap-one-copy-window-raid1");
+  // The classic bitmap clears a bit only on the second daemon pass after the
+  // write ended; the same list on it never reaches the window and must pass
+  // plainly.
+  OpsScenario s = load_regression("f26-llbitmap-one-copy-window-raid1");
   s.setup.intent.type = md::IntentType::bitmap;
   OpsRunner r(s.setup);
   const RunOutcome out = r.run(s.ops);

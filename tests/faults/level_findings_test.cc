@@ -3,23 +3,15 @@
 // each passes, so a later change cannot make one pass for another reason.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-
-#include <nlohmann/json.hpp>
-
 #include "faults/ops_runner.h"
 #include "model/md/array.h"
 #include "model/md/md_array.h"
+#include "tests/support/regression_file.h"
 
 namespace mdsim::faults {
 namespace {
 
-OpsScenario load(const std::string& name) {
-  const auto path = std::filesystem::path(MDSIM_SOURCE_DIR) / "scenarios" / "regressions" / (name + ".json");
-  std::ifstream f(path);
-  return scenario_from_json(nlohmann::json::parse(f));
-}
+OpsScenario load(const std::string& name) { return testing::load_regression(name); }
 
 TEST(LevelFindings, Raid5WriteErrorRecordsOnlyTheFailingStripes) {
   // L10: the parity write over the row fails on sectors 2..4 only; md
