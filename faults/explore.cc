@@ -179,7 +179,7 @@ const AssemblyFacts& Explorer::facts_for(const CrashState& st, const CrashStateC
     f.will_resync = will_resync(*w->array, w->decision);
     f.trusted = trusted_slots(*w->array);
     f.chunk = report_chunk(w->array.get());
-    f.copies_mark = llbitmap_copies_mark(*w->array, images);
+    f.copies_mark = llbitmap_copies_mark(*w->array, images, dropped_intent_writes(st, c));
   }
   return memo_.emplace(std::move(key), std::move(f)).first->second;
 }
@@ -280,7 +280,8 @@ void Explorer::deep_state(OpsRunner& run, const CrashState& st, std::vector<Disk
     const SectorCount cs = report_chunk(w->array.get());
     const RangeSet resync = will_resync(*w->array, w->decision);
     if (auto r = check_coverage(view, cand, resync, cs); !r.held) {
-      if (!only_one_copy_window(llbitmap_copies_mark(*w->array, images2), view, cand, resync, cs))
+      if (!only_one_copy_window(llbitmap_copies_mark(*w->array, images2, dropped_intent_writes(st2, c)), view,
+                                cand, resync, cs))
         return record_failure(r, run.oracle(), w->array.get(), event, "double crash during resync");
       ++sum_.one_copy_window;  // F31: md leaves the chunk unsynced
       return;

@@ -15,35 +15,47 @@
 // the copies (or the raid5 parity) stay different. Nothing in md orders
 // "data durable on every member" before "Clean on any member's media".
 //
-// The exemption is exactly that state: md loaded the copy of a member it
-// trusts (In_sync: otherwise it is the upstream bug of md-internals 3.8 row
-// 7, never exempt), that copy on its media does not mark the chunk (so a load
-// that drops a chunk its own copy marks is never exempt), and the copy on the
-// post-crash media of ANOTHER trusted member marks it (a state the load would
-// resync). Every other backend, and every chunk no other copy marks, is
-// judged as before.
+// The exemption is exactly that state, at chunk c:
+//  - md loaded the copy of a member it trusts (In_sync: loading a rebuilding
+//    member is the upstream bug of md-internals 3.8 row 7, never exempt), and
+//    that copy on its media does not mark c (a load dropping a chunk its own
+//    copy marks is the engine's fault);
+//  - another trusted member B's copy on its post-crash media marks c (a state
+//    the load would resync), and B's NEWEST write of the sector holding c's
+//    byte was still volatile at the crash and dropped by it, and would have
+//    un-marked c: B's copy marks c only because the crash lost the block
+//    write that carried the Clean byte to B.
+// Every other backend, and every other chunk, is judged as before.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <span>
 #include <vector>
 
 #include "faults/checks.h"
+#include "faults/crash_state.h"
 #include "model/disk/sector_store.h"
 #include "model/md/array.h"
 #include "model/md/consistency.h"
 
 namespace mdsim::faults {
 
-// Intent-space ranges of the chunks that the llbitmap copy on the post-crash
-// media of some trusted member other than the one md loaded from marks for
-// resync while the loaded member's copy does not. Empty when the backend is
-// not llbitmap or md loaded from a member it does not trust. REQUIRES: `a` freshly assembled from `images` (member
-// order), before any IO changed its members.
-RangeSet llbitmap_copies_mark(md::Array& a, const std::vector<disk::DiskImage>& images);
+// Per member: disk sector -> content of the newest intent-class write of that
+// sector still volatile at the crash (cached, then in flight), for the
+// sectors where the choice dropped it (nullptr content = all zero).
+using DroppedIntent = std::vector<std::map<uint64_t, disk::SectorBytesPtr>>;
+DroppedIntent dropped_intent_writes(const CrashState& st, const CrashStateChoice& c);
+
+// Intent-space ranges of the chunks in the window above. Empty when the
+// backend is not llbitmap. REQUIRES: `a` freshly assembled from `images`
+// (member order), which `dropped` describes, before any IO changed members.
+RangeSet llbitmap_copies_mark(md::Array& a, const std::vector<disk::DiskImage>& images,
+                              const DroppedIntent& dropped);
 
 // True when coverage fails only inside the one-copy window: every candidate
-// the loaded intent misses is marked by another member's llbitmap copy.
-// `copies_mark` is llbitmap_copies_mark of the same assembly.
+// the loaded intent misses lies in `copies_mark` (llbitmap_copies_mark of the
+// same assembly).
 bool only_one_copy_window(const RangeSet& copies_mark, const md::MemberImages& view,
                           std::span<const Sector> candidates, const RangeSet& will_resync,
                           SectorCount chunk_sectors);

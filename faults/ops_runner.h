@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "faults/checks.h"
+#include "faults/intent_window.h"
 #include "faults/ops.h"
 #include "faults/oracle.h"
 
@@ -129,7 +130,7 @@ class OpsRunner {
  private:
   void build_world();
   void install_hook();
-  void build_world_from(std::vector<disk::DiskImage> images);
+  void build_world_from(std::vector<disk::DiskImage> images, const DroppedIntent& dropped);
   void execute(std::span<const Op> ops, size_t& i);
   void submit_writes(std::span<const Op> ops, size_t& i);
   void submit_discard(const Op& op);
