@@ -53,6 +53,7 @@ struct ExploreSummary {
   uint64_t states = 0;             // crash states checked (coverage + durability)
   uint64_t assemblies = 0;         // real assemblies (memo misses + deep states)
   uint64_t refused = 0;            // states md refused to assemble
+  uint64_t one_copy_window = 0;    // states only llbitmap's one-copy window explains (F31)
   uint64_t deep_states = 0;        // resynced to the end + convergence
   uint64_t double_crashes = 0;
   uint64_t split_checkpoints = 0;  // double crashes that left the checkpoint on some members only

@@ -18,9 +18,10 @@
 //
 // Outcomes md itself gives, not failures: assembly refused after a crash
 // (e.g. raid5 dirty and degraded), on raid5 a member lost while the
-// post-crash resync is still owed (the write hole), and two members tied on
-// events with disagreeing role tables (F25). Each ends the run with the
-// reason in RunOutcome::refused / write_hole / events_tie.
+// post-crash resync is still owed (the write hole), two members tied on
+// events with disagreeing role tables (F25), and llbitmap's one-copy window
+// (F31). Each ends the run with the reason in RunOutcome::refused /
+// write_hole / events_tie / intent_window.
 //
 // Write ids are assigned by the runner (unique across worlds), so stamps of
 // writes made after a crash never collide with older ones.
@@ -38,6 +39,7 @@
 #include <vector>
 
 #include "faults/checks.h"
+#include "faults/intent_window.h"
 #include "faults/ops.h"
 #include "faults/oracle.h"
 
@@ -100,6 +102,11 @@ struct RunOutcome {
   // tables that disagree (md's events rollback window, F25): the assembly
   // may trust the stale member, in md too. The run ends there, passing.
   std::string events_tie;
+  // Non-empty when a power loss left chunks that only llbitmap's one-copy
+  // window explains: md loads a copy saying Clean while another member's copy
+  // marks the chunk and that member lost the data from its cache (F31,
+  // faults/intent_window.h). md leaves them unsynced; the run ends, passing.
+  std::string intent_window;
 };
 
 class OpsRunner {
@@ -128,7 +135,7 @@ class OpsRunner {
  private:
   void build_world();
   void install_hook();
-  void build_world_from(std::vector<disk::DiskImage> images);
+  void build_world_from(std::vector<disk::DiskImage> images, const DroppedIntent& dropped);
   void execute(std::span<const Op> ops, size_t& i);
   void submit_writes(std::span<const Op> ops, size_t& i);
   void submit_discard(const Op& op);
