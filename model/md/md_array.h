@@ -143,9 +143,9 @@ class Mddev final : public IntentHost {
   void md_error(int member);
   // check / repair found copy `other` of a sync window differing from the
   // source's `base`: adds the differing sectors (every sector when `other`
-  // failed to read) to resync_mismatches and returns them.
+  // failed to read) to resync_mismatches.
   // REQUIRES: other.words.size() == base.size() when other read.
-  uint64_t account_mismatch(const std::vector<uint64_t>& base, const disk::IoResult& other);
+  void account_mismatch(const std::vector<uint64_t>& base, const disk::IoResult& other);
   bool re_add(int member);
   bool remove(int member);  // false: busy (queued writes), nothing changed
 

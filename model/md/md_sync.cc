@@ -26,7 +26,7 @@ const char* sync_action_name(SyncAction a) {
   return "?";
 }
 
-uint64_t Mddev::account_mismatch(const std::vector<uint64_t>& base, const disk::IoResult& other) {
+void Mddev::account_mismatch(const std::vector<uint64_t>& base, const disk::IoResult& other) {
   // process_checks (raid1) / sync_request_write (raid10) add to
   // resync_mismatches. md adds the whole window; the model counts sectors.
   uint64_t diff = base.size();
@@ -36,7 +36,6 @@ uint64_t Mddev::account_mismatch(const std::vector<uint64_t>& base, const disk::
     for (size_t i = 0; i < base.size(); ++i) diff += other.words[i] != base[i];
   }
   counters_.mismatch_sectors += diff;
-  return diff;
 }
 
 void Mddev::start_sync_action(SyncAction a) {
